@@ -1,0 +1,67 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import { limitBody, parseJson } from "./lib/body";
+import { errorResponse, onError } from "./lib/errors-handler";
+import type { AppEnv } from "./lib/hono-env";
+import { logRequest } from "./lib/logging";
+import { counters } from "./routes/counters";
+import { shardedCounters } from "./routes/sharded-counters";
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.use("/api/*", requestId(), logRequest, limitBody, parseJson);
+
+app.get("/api/health", (c) => c.json({ ok: true }));
+app.route("/api/counters", counters);
+app.route("/api/sharded-counters", shardedCounters);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+});
+app.doc31("/api/openapi.json", {
+  openapi: "3.1.0",
+  info: { title: "Workers + Durable Objects starter", version: "1.0.0" },
+});
+
+allowOnlyDeclaredMethods(app);
+
+app.notFound((c) =>
+  errorResponse(
+    c,
+    404,
+    "not_found",
+    `no route for ${c.req.method} ${c.req.path}`,
+  ),
+);
+app.onError(onError);
+
+/** A known path with a method it does not serve is 405 with `Allow`, derived from the OpenAPI registry. */
+function allowOnlyDeclaredMethods(root: OpenAPIHono<AppEnv>) {
+  const methodsByPath = new Map<string, Set<string>>([
+    ["/api/health", new Set(["GET"])],
+    ["/api/openapi.json", new Set(["GET"])],
+  ]);
+  for (const definition of root.openAPIRegistry.definitions) {
+    if (definition.type !== "route") continue;
+    const path = definition.route.path.replaceAll(/\{(\w+)\}/g, ":$1");
+    const methods = methodsByPath.get(path) ?? new Set<string>();
+    methods.add(definition.route.method.toUpperCase());
+    methodsByPath.set(path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    if (methods.has("GET")) methods.add("HEAD");
+    const allow = [...methods].join(", ");
+    root.all(path, (c) =>
+      errorResponse(
+        c,
+        405,
+        "method_not_allowed",
+        `${c.req.method} is not allowed here; use ${allow}`,
+        {
+          Allow: allow,
+        },
+      ),
+    );
+  }
+}

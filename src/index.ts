@@ -1,0 +1,2 @@
+export { app as default } from "./app";
+export { Counter } from "./objects/counter";

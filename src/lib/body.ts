@@ -1,0 +1,39 @@
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "./errors";
+import type { AppEnv } from "./hono-env";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+    );
+  },
+});
+
+/**
+ * Parses a JSON body once, up front, so malformed JSON is `invalid_json` on every route; the
+ * route validators then read the parsed value from Hono's body cache.
+ */
+export const parseJson = createMiddleware<AppEnv>(async (c, next) => {
+  if (
+    /^application\/([\w.-]+\+)?json\b/i.test(c.req.header("Content-Type") ?? "")
+  ) {
+    try {
+      await c.req.json();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(
+        400,
+        "invalid_json",
+        "the request body is not valid JSON",
+      );
+    }
+  }
+  return next();
+});

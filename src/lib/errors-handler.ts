@@ -1,0 +1,63 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ApiError } from "./errors";
+import type { AppEnv } from "./hono-env";
+
+const CODE_BY_STATUS: Partial<Record<number, string>> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  426: "upgrade_required",
+  429: "rate_limited",
+};
+
+/** Every failure leaves as `{"error": {"code", "message"}}`; nothing internal leaks. */
+export function onError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof ApiError) {
+    return errorResponse(
+      c,
+      error.status,
+      error.code,
+      error.message,
+      error.headers,
+    );
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const status = error.status;
+    return errorResponse(
+      c,
+      status,
+      CODE_BY_STATUS[status] ?? "invalid_request",
+      error.message,
+    );
+  }
+  console.error(
+    JSON.stringify({
+      level: "error",
+      requestId: c.get("requestId"),
+      error: String(error),
+      stack: error.stack,
+    }),
+  );
+  return errorResponse(
+    c,
+    500,
+    "internal_error",
+    "something went wrong; the request id identifies it in the logs",
+  );
+}
+
+export function errorResponse(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return c.json({ error: { code, message } }, status, headers);
+}

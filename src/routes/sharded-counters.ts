@@ -1,0 +1,91 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../lib/hono-env";
+import { callObject } from "../lib/object-call";
+import {
+  commonErrors,
+  errorResponse,
+  IdempotencyHeaders,
+} from "../lib/schemas";
+import { pickShard, shardCount, shardName } from "../lib/shards";
+import { Params, StepBody } from "./counters";
+
+const ShardedBody = z
+  .object({ name: z.string(), value: z.int(), shards: z.int() })
+  .openapi("ShardedCounter");
+const ShardWrite = z
+  .object({ name: z.string(), shard: z.int() })
+  .openapi("ShardWrite");
+
+export const shardedCounters = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{name}",
+      summary:
+        "Read a sharded counter: the sum over every shard, read in parallel",
+      request: { params: Params },
+      responses: {
+        200: {
+          description: "The sum",
+          content: { "application/json": { schema: ShardedBody } },
+        },
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const shards = shardCount(c.env);
+      const values = await Promise.all(
+        Array.from({ length: shards }, (_, index) =>
+          callObject(
+            c,
+            c.env.COUNTER,
+            shardName(name, index),
+            (stub) => stub.get(),
+            { idempotent: true },
+          ),
+        ),
+      );
+      const value = values.reduce((sum, shard) => sum + shard.value, 0);
+      return c.json({ name, value, shards }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{name}/increment",
+      summary: "Increment one shard of a sharded counter",
+      request: {
+        params: Params,
+        headers: IdempotencyHeaders,
+        body: {
+          required: false,
+          content: { "application/json": { schema: StepBody } },
+        },
+      },
+      responses: {
+        200: {
+          description: "The shard written",
+          content: { "application/json": { schema: ShardWrite } },
+        },
+        409: errorResponse("The shard would leave ±(2^53−1); nothing changed"),
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const { by } = c.req.valid("json");
+      const idempotencyKey = c.req.valid("header")["idempotency-key"];
+      const shard = pickShard(shardCount(c.env), idempotencyKey);
+      await callObject(
+        c,
+        c.env.COUNTER,
+        shardName(name, shard),
+        (stub) => stub.increment({ by, idempotencyKey }),
+        {
+          idempotent: idempotencyKey !== undefined,
+        },
+      );
+      return c.json({ name, shard }, 200);
+    },
+  );

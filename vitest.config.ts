@@ -1,0 +1,12 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: { bindings: { API_TOKEN: "test-token" } },
+    }),
+  ],
+  test: { include: ["test/**/*.test.ts"] },
+});
