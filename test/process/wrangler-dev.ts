@@ -1,0 +1,121 @@
+// Starts a real `wrangler dev` (workerd) for tests and benchmarks that run outside vitest.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export type DevServer = {
+  url: string;
+  port: number;
+  /** SIGTERM for a clean stop; SIGKILL to simulate a crash. Kills workerd too (the whole group). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+};
+
+export type DevOptions = {
+  persistTo: string;
+  port?: number;
+  config?: string;
+  vars?: Record<string, string>;
+  timeoutMs?: number;
+};
+
+export async function startDev({
+  persistTo,
+  port,
+  config,
+  vars = {},
+  timeoutMs = 60_000,
+}: DevOptions): Promise<DevServer> {
+  const listenPort = port ?? (await freePort());
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(listenPort),
+    "--persist-to",
+    persistTo,
+  ];
+  args.push(
+    "--inspector-port",
+    String(await freePort()),
+    "--show-interactive-dev-session=false",
+  );
+  if (config) args.push("--config", config);
+  for (const [key, value] of Object.entries({
+    ADMIN_AUTH: "disabled",
+    ...vars,
+  }))
+    args.push("--var", `${key}:${value}`);
+  const child = spawn(`${root}node_modules/.bin/wrangler`, args, {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${listenPort}`;
+  const server: DevServer = {
+    url,
+    port: listenPort,
+    stop: (signal = "SIGTERM") => stopGroup(child, signal),
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`wrangler dev exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/health`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (res.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await server.stop("SIGKILL");
+  throw new Error(
+    `wrangler dev did not become ready in ${timeoutMs} ms:\n${output}`,
+  );
+}
+
+async function stopGroup(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => resolve()),
+  );
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return;
+  }
+  await Promise.race([
+    exited,
+    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+  ]);
+  try {
+    process.kill(-child.pid, "SIGKILL"); // workerd may outlive wrangler; leave nothing behind
+  } catch {
+    // already gone
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === "object" && address ? address.port : 0),
+      );
+    });
+  });
+}
