@@ -23,7 +23,18 @@ export default tseslint.config(
     },
     rules: {
       // An un-awaited RPC, storage or socket call is a real bug in a Durable Object.
-      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: "package",
+              package: "node:test",
+              name: ["test", "describe", "it"],
+            },
+          ],
+        },
+      ],
       "@typescript-eslint/no-misused-promises": "error",
     },
   },
