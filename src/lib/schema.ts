@@ -39,6 +39,19 @@ export function migrate(
   return steps.length;
 }
 
+/**
+ * Deletes all of an object's data and its alarm (deleteAll covers alarms since the 2026-02-24
+ * compatibility date), then recreates the empty schema: the live instance may serve another
+ * call before it is evicted, and its constructor will not run again until then.
+ */
+export async function wipe(
+  storage: DurableObjectStorage,
+  steps: readonly SchemaStep[],
+): Promise<void> {
+  await storage.deleteAll();
+  migrate(storage, steps);
+}
+
 function currentVersion(sql: SqlStorage): number {
   try {
     const row = sql

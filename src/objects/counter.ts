@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, type Failure } from "../lib/errors";
-import { migrate } from "../lib/schema";
+import { migrate, wipe } from "../lib/schema";
 
 /** Largest magnitude a counter may hold: beyond it JSON numbers lose integer precision. */
 export const MAX_VALUE = Number.MAX_SAFE_INTEGER;
@@ -80,9 +80,8 @@ export class Counter extends DurableObject<Env> {
   }
 
   /** Deletes every row and the alarm: the object is as if never written. */
-  async destroy(): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
+  destroy(): Promise<void> {
+    return wipe(this.ctx.storage, SCHEMA);
   }
 
   /** Prunes expired idempotency keys in bounded batches, walking the expiry index. */

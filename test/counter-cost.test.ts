@@ -1,0 +1,62 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { Counter } from "../src/objects/counter";
+import { uniqueName } from "./helpers/http";
+import { meterSql } from "./helpers/sql-meter";
+
+function counter() {
+  return env.COUNTER.getByName(uniqueName("cost"));
+}
+
+describe("rows per counter operation", () => {
+  it("writes at most one row per increment without an idempotency key", async () => {
+    const stub = counter();
+    await stub.increment({});
+    const cost = await runInDurableObject(stub, (instance: Counter, state) =>
+      meterSql(state.storage, () => instance.increment({ by: 2 })),
+    );
+    expect(cost.result).toEqual({ value: 3 });
+    expect(cost.statements).toBe(1);
+    expect(cost.rowsWritten).toBeLessThanOrEqual(1);
+  });
+
+  it("writes at most three rows per increment with an idempotency key, and none on a replay", async () => {
+    const stub = counter();
+    const first = await runInDurableObject(stub, (instance: Counter, state) =>
+      meterSql(state.storage, () =>
+        instance.increment({ idempotencyKey: "k1" }),
+      ),
+    );
+    expect(first.rowsWritten).toBeLessThanOrEqual(3);
+    const replay = await runInDurableObject(stub, (instance: Counter, state) =>
+      meterSql(state.storage, () =>
+        instance.increment({ idempotencyKey: "k1" }),
+      ),
+    );
+    expect(replay.result).toEqual({ value: 1 });
+    expect(replay.rowsWritten).toBe(0);
+    expect(replay.rowsRead).toBeLessThanOrEqual(1);
+  });
+
+  it("reads one row to answer a get", async () => {
+    const stub = counter();
+    await stub.increment({});
+    const cost = await runInDurableObject(stub, (instance: Counter, state) =>
+      meterSql(state.storage, () => instance.get()),
+    );
+    expect(cost).toMatchObject({ statements: 1, rowsRead: 1, rowsWritten: 0 });
+  });
+
+  it("costs one statement to wake with a current schema", async () => {
+    const stub = counter();
+    await stub.increment({});
+    await evictDurableObject(stub);
+    // The constructor runs before the callback, so measure a fresh construction directly.
+    const cost = await runInDurableObject(stub, (_instance: Counter, state) =>
+      meterSql(state.storage, () => new Counter(state, env)),
+    );
+    expect(cost.statements).toBe(1);
+    expect(cost.rowsWritten).toBe(0);
+  });
+});

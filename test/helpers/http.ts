@@ -1,0 +1,28 @@
+import { exports } from "cloudflare:workers";
+
+export const ADMIN = { Authorization: "Bearer test-token" };
+
+/** Calls the real Worker (the default export) as a client would. */
+export function api(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://example.com${path}`, init));
+}
+
+export function postJson(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return api(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export async function errorCode(response: Response): Promise<string> {
+  const body = await response.json<{ error: { code: string } }>();
+  return body.error.code;
+}
+
+export const uniqueName = (prefix: string) =>
+  `${prefix}-${crypto.randomUUID().slice(0, 8)}`;

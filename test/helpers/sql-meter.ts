@@ -1,0 +1,33 @@
+/** Rows read and written, counted from the SQL cursors of everything `run` executes. */
+export type SqlCost = {
+  statements: number;
+  rowsRead: number;
+  rowsWritten: number;
+};
+
+export async function meterSql<T>(
+  storage: DurableObjectStorage,
+  run: () => T | Promise<T>,
+): Promise<SqlCost & { result: T }> {
+  const sql = storage.sql;
+  const own = Object.getOwnPropertyDescriptor(sql, "exec");
+  const exec = sql.exec.bind(sql);
+  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+  sql.exec = ((query: string, ...bindings: unknown[]) => {
+    const cursor = exec(query, ...bindings);
+    cursors.push(cursor);
+    return cursor;
+  }) as typeof sql.exec;
+  try {
+    const result = await run();
+    return {
+      result,
+      statements: cursors.length,
+      rowsRead: cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0),
+      rowsWritten: cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0),
+    };
+  } finally {
+    if (own) Object.defineProperty(sql, "exec", own);
+    else delete (sql as Partial<SqlStorage>).exec;
+  }
+}
