@@ -69,11 +69,12 @@ describe("counter routes", () => {
   it("refuses a delete without the admin token and keeps the value", async () => {
     const counter = name();
     await postJson(`/api/counters/${counter}/increment`, { by: 7 });
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { Authorization: "Bearer wrong" },
       { Authorization: "test-token" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await api(`/api/counters/${counter}`, {
         method: "DELETE",
         headers,
