@@ -8,5 +8,9 @@ export default defineConfig({
       miniflare: { bindings: { API_TOKEN: "test-token" } },
     }),
   ],
-  test: { include: ["test/**/*.test.ts"] },
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Node tests against a real `wrangler dev` (and a browser); they run with node --test.
+    exclude: ["test/process/**", "test/e2e/**"],
+  },
 });
