@@ -1,0 +1,140 @@
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export type Frame = { type: string } & Record<string, unknown>;
+export type Message = { id: number; user: string; text: string; at: number };
+
+const TIMEOUT_MS = 3_000;
+
+export const roomName = () => `room-${crypto.randomUUID().slice(0, 8)}`;
+
+export const roomStub = (room: string) => env.CHAT_ROOM.getByName(room);
+
+/**
+ * For `beforeAll(loadWorker, 60_000)`: the first request imports the Worker's modules, which
+ * takes seconds on a busy machine; loading them up front keeps that out of the first test's timeout.
+ */
+export async function loadWorker(): Promise<void> {
+  const res = await exports.default.fetch("https://example.com/api/health");
+  expect(res.status).toBe(200);
+}
+
+export function upgrade(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`https://example.com${path}`, {
+      headers: { Upgrade: "websocket", ...headers },
+    }),
+  );
+}
+
+/** The client end of a real socket through the Worker, with frames queued for `next`. */
+export class ChatClient {
+  readonly #queue: Frame[] = [];
+  #wake: (() => void) | null = null;
+  readonly closed: Promise<CloseEvent>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (event) => {
+      const data = event.data as string;
+      this.#queue.push(
+        data === "pong" ? { type: "pong" } : (JSON.parse(data) as Frame),
+      );
+      this.#wake?.();
+    });
+    this.closed = new Promise((resolve) =>
+      ws.addEventListener("close", resolve),
+    );
+    ws.accept();
+  }
+
+  static async connect(
+    room: string,
+    user: string,
+    {
+      after,
+      headers,
+    }: { after?: number; headers?: Record<string, string> } = {},
+  ): Promise<ChatClient> {
+    const query = new URLSearchParams({ user });
+    if (after !== undefined) query.set("after", String(after));
+    const res = await upgrade(
+      `/api/rooms/${room}/websocket?${query.toString()}`,
+      headers,
+    );
+    expect(res.status).toBe(101);
+    return new ChatClient(res.webSocket!);
+  }
+
+  /** Connects and consumes the welcome frame. */
+  static async join(room: string, user: string, after?: number) {
+    const client = await ChatClient.connect(room, user, { after });
+    const welcome = await client.next("welcome");
+    return { client, welcome };
+  }
+
+  /** The next frame, which must be of `type`. */
+  async next(type: string, timeoutMs = TIMEOUT_MS): Promise<Frame> {
+    const frame = await this.#take(timeoutMs);
+    expect(frame.type, JSON.stringify(frame)).toBe(type);
+    return frame;
+  }
+
+  /**
+   * Everything the room sent before now has arrived: `ping` is answered by the runtime on the
+   * same ordered socket, so its `pong` comes after any earlier frame. Returns those frames.
+   */
+  async drain(): Promise<Frame[]> {
+    this.ws.send("ping");
+    const frames: Frame[] = [];
+    for (;;) {
+      const frame = await this.#take();
+      if (frame.type === "pong") return frames;
+      frames.push(frame);
+    }
+  }
+
+  say(text: unknown): void {
+    this.ws.send(JSON.stringify({ type: "message", text }));
+  }
+
+  async #take(timeoutMs = TIMEOUT_MS): Promise<Frame> {
+    if (this.#queue.length === 0) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no frame within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = null;
+    }
+    return this.#queue.shift()!;
+  }
+}
+
+/** Resolves with the close event, or fails after the timeout. */
+export function closeOf(client: ChatClient): Promise<CloseEvent> {
+  return Promise.race([
+    client.closed,
+    new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error("socket not closed in time")),
+        TIMEOUT_MS,
+      ),
+    ),
+  ]);
+}
+
+export async function storedMessages(room: string): Promise<Message[]> {
+  const res = await exports.default.fetch(
+    `https://example.com/api/rooms/${room}/messages?limit=200`,
+  );
+  expect(res.status).toBe(200);
+  return (await res.json<{ messages: Message[] }>()).messages;
+}
