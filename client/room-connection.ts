@@ -1,0 +1,155 @@
+import ReconnectingWebSocket from "partysocket/ws";
+import { api, describe, withRetries } from "./api";
+import { MessageLog, type ChatMessage } from "./chat-log";
+import { Heartbeat } from "./heartbeat";
+import { Presence } from "./presence";
+
+type ServerFrame =
+  | { type: "welcome"; user: string; online: string[]; messages: ChatMessage[] }
+  | { type: "join" | "leave"; user: string }
+  | ({ type: "message" } & ChatMessage)
+  | { type: "error"; code: string; message: string };
+
+export type ConnectionState = "connecting" | "live" | "reconnecting";
+
+export type RoomEvents = {
+  messages(fresh: ChatMessage[]): void;
+  online(names: string[]): void;
+  state(state: ConnectionState): void;
+  error(message: string): void;
+};
+
+/** The most a welcome or a history page carries; a full one means more may be waiting. */
+const PAGE = 200;
+
+/**
+ * One joined room: a reconnecting WebSocket (partysocket, backoff with jitter) whose every
+ * attempt asks for `after=<the last id it has seen>`, so a reconnect fills the gap and the log
+ * drops what it already has.
+ */
+export class RoomConnection {
+  readonly #log = new MessageLog();
+  readonly #presence = new Presence();
+  readonly #socket: ReconnectingWebSocket;
+  readonly #heartbeat: Heartbeat;
+  /** Bumped per socket, so a catch-up started for an older socket stops. */
+  #generation = 0;
+  #catchingUp = false;
+
+  constructor(
+    readonly room: string,
+    readonly user: string,
+    private readonly events: RoomEvents,
+  ) {
+    this.#socket = new ReconnectingWebSocket(() => this.#url(), undefined, {
+      minReconnectionDelay: 500 + Math.random() * 500,
+      reconnectionDelayGrowFactor: 1.5,
+      maxReconnectionDelay: 10_000,
+      // A message typed while offline is refused at once rather than sent minutes later.
+      maxEnqueuedMessages: 0,
+    });
+    this.#heartbeat = new Heartbeat(
+      () => this.#socket.send("ping"),
+      () => this.#socket.reconnect(4000, "no pong"),
+    );
+    this.#socket.addEventListener("message", (event: MessageEvent) =>
+      this.#receive(event.data),
+    );
+    this.#socket.addEventListener("open", () => this.#heartbeat.start());
+    this.#socket.addEventListener("close", () => {
+      this.#heartbeat.stop();
+      this.#generation++;
+      if (this.#socket.shouldReconnect) events.state("reconnecting");
+    });
+    events.state("connecting");
+  }
+
+  /** False when the socket is not open: the text was not sent. */
+  send(text: string): boolean {
+    return this.#socket.send(JSON.stringify({ type: "message", text }));
+  }
+
+  close(): void {
+    this.#heartbeat.stop();
+    this.#generation++;
+    this.#socket.close(1000, "left the room");
+  }
+
+  #url(): string {
+    const url = new URL(
+      `/api/rooms/${encodeURIComponent(this.room)}/websocket`,
+      location.href,
+    );
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.searchParams.set("user", this.user);
+    const after = this.#log.caughtUpTo;
+    if (after !== undefined) url.searchParams.set("after", String(after));
+    return url.toString();
+  }
+
+  #receive(data: unknown): void {
+    if (data === "pong") {
+      this.#heartbeat.pong();
+      return;
+    }
+    if (typeof data !== "string") return;
+    const frame = JSON.parse(data) as ServerFrame;
+    switch (frame.type) {
+      case "welcome":
+        this.#presence.reset(frame.online);
+        this.events.online(this.#presence.names());
+        this.#add(frame.messages);
+        this.events.state("live");
+        this.#catchingUp = frame.messages.length >= PAGE;
+        if (this.#catchingUp) void this.#catchUp(this.#generation);
+        else this.#log.caughtUpTo = this.#log.maxId;
+        return;
+      case "message":
+        this.#add([frame]);
+        if (!this.#catchingUp) this.#log.caughtUpTo = this.#log.maxId;
+        return;
+      case "join":
+        this.#presence.join(frame.user);
+        this.events.online(this.#presence.names());
+        return;
+      case "leave":
+        this.#presence.leave(frame.user);
+        this.events.online(this.#presence.names());
+        return;
+      case "error":
+        this.events.error(frame.message);
+        return;
+    }
+  }
+
+  #add(messages: ChatMessage[]): void {
+    const fresh = this.#log.add(messages);
+    if (fresh.length > 0) this.events.messages(fresh);
+  }
+
+  /**
+   * The welcome carries at most 200 missed messages; page through the rest over HTTP. Live
+   * frames keep arriving meanwhile, so `caughtUpTo` only moves once the pages run out.
+   */
+  async #catchUp(generation: number): Promise<void> {
+    try {
+      for (let after = this.#log.maxId; ;) {
+        const { messages } = await withRetries(() =>
+          api<{ messages: ChatMessage[] }>(
+            `/api/rooms/${encodeURIComponent(this.room)}/messages?after=${after}&limit=${PAGE}`,
+          ),
+        );
+        if (generation !== this.#generation) return;
+        this.#add(messages);
+        if (messages.length < PAGE) break;
+        after = messages.at(-1)!.id;
+      }
+      this.#log.caughtUpTo = this.#log.maxId;
+    } catch (error) {
+      this.events.error(`Could not load missed messages: ${describe(error)}`);
+      if (generation === this.#generation) this.#socket.reconnect();
+    } finally {
+      if (generation === this.#generation) this.#catchingUp = false;
+    }
+  }
+}

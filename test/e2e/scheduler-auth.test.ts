@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import type { Page } from "playwright-core";
+import {
+  joinRoom,
+  openPage,
+  shownMessages,
+  uncaughtErrors,
+  until,
+} from "./browser.ts";
+import { Stack } from "./stack.ts";
+
+const TOKEN = "e2e-admin-token";
+
+// As deployed: admin routes need the token.
+let stack: Stack;
+before(async () => {
+  stack = await Stack.start({ ADMIN_AUTH: "required", API_TOKEN: TOKEN });
+});
+after(async () => {
+  await stack?.close();
+});
+
+const tokenForm = (page: Page) => page.locator("#admin-token-form");
+
+async function giveToken(page: Page, token: string) {
+  await tokenForm(page).waitFor({ state: "visible" });
+  await page.getByTestId("admin-token").fill(token);
+  await page.getByTestId("admin-token-submit").click();
+}
+
+test("when an admin route answers 401 the page asks for the token, and keeps it for the tab", async () => {
+  const room = `room-${randomUUID().slice(0, 8)}`;
+  const page = await openPage(stack.browser, stack.server.url);
+  await joinRoom(page, room, "ivan");
+
+  await giveToken(page, "wrong-token");
+  await until(
+    "the refusal",
+    async () =>
+      (await tokenForm(page).textContent())?.includes("refused") || undefined,
+  );
+  await giveToken(page, TOKEN);
+  await tokenForm(page).waitFor({ state: "hidden" });
+  await page.locator("[data-empty]").waitFor({ state: "visible" });
+
+  await page.getByTestId("schedule-text").fill("with a token");
+  await page.getByTestId("schedule-delay").fill("1");
+  await page.getByTestId("schedule-submit").click();
+  await until(
+    "the scheduled message",
+    async () =>
+      (await shownMessages(page)).some((m) => m.text === "with a token") ||
+      undefined,
+  );
+
+  await page.reload();
+  await joinRoom(page, room, "ivan");
+  await page.locator("[data-empty]").waitFor({ state: "visible" });
+  assert.equal(await tokenForm(page).isVisible(), false);
+  assert.equal(
+    await page.evaluate(() => sessionStorage.getItem("adminToken")),
+    TOKEN,
+  );
+  assert.deepEqual(uncaughtErrors(page), []);
+});
+
+test("cancelling the token question shows why the scheduler is unavailable", async () => {
+  const room = `room-${randomUUID().slice(0, 8)}`;
+  const page = await openPage(stack.browser, stack.server.url);
+  await joinRoom(page, room, "judy");
+  await tokenForm(page).waitFor({ state: "visible" });
+  await tokenForm(page).getByRole("button", { name: "Cancel" }).click();
+  await until(
+    "the error",
+    async () =>
+      (await page.locator("#scheduler .error").textContent())?.includes(
+        "admin route",
+      ) || undefined,
+  );
+});
