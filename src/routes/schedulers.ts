@@ -1,0 +1,176 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireAdmin } from "../lib/auth";
+import { createRouter } from "../lib/hono-env";
+import { callObject } from "../lib/object-call";
+import { adminErrors, commonErrors, errorResponse } from "../lib/schemas";
+import {
+  CreateBody,
+  encodeCursor,
+  Event,
+  EventParams,
+  firstRunAt,
+  ListQuery,
+  Params,
+} from "./scheduler-schemas";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const schedulers = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{scheduler}/events",
+      summary: "Schedule an event (admin)",
+      middleware: [requireAdmin] as const,
+      security: [{ bearer: [] }],
+      request: {
+        params: Params,
+        body: {
+          required: true,
+          content: { "application/json": { schema: CreateBody } },
+        },
+      },
+      responses: {
+        201: json(Event, "Scheduled"),
+        200: json(Event, "An event with this key already exists"),
+        409: errorResponse("The scheduler already holds 10 000 pending events"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler } = c.req.valid("param");
+      const { at, delay, cron, action, key } = c.req.valid("json");
+      const runAt = firstRunAt(at, delay, cron);
+      const { event, created } = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.create({ runAt, cron, action, key }),
+        { idempotent: key !== undefined },
+      );
+      return created ? c.json(event, 201) : c.json(event, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{scheduler}/events",
+      summary: "List events of one status, ordered by runAt (admin)",
+      middleware: [requireAdmin] as const,
+      security: [{ bearer: [] }],
+      request: { params: Params, query: ListQuery },
+      responses: {
+        200: json(
+          z
+            .object({ events: z.array(Event), cursor: z.string().nullable() })
+            .openapi("ScheduledEventPage"),
+          "One page; `cursor` is null on the last one",
+        ),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler } = c.req.valid("param");
+      const { status, limit, cursor } = c.req.valid("query");
+      const page = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.list({ status, limit, after: cursor }),
+        { idempotent: true },
+      );
+      return c.json(
+        { events: page.events, cursor: page.next && encodeCursor(page.next) },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{scheduler}/events/{id}",
+      summary: "Read one event (admin)",
+      middleware: [requireAdmin] as const,
+      security: [{ bearer: [] }],
+      request: { params: EventParams },
+      responses: {
+        200: json(Event, "The event"),
+        404: errorResponse("No such event"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler, id } = c.req.valid("param");
+      const event = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.get({ id }),
+        { idempotent: true },
+      );
+      return c.json(event, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{scheduler}/events/{id}",
+      summary: "Cancel (delete) an event (admin)",
+      middleware: [requireAdmin] as const,
+      security: [{ bearer: [] }],
+      request: { params: EventParams },
+      responses: {
+        204: { description: "Cancelled" },
+        404: errorResponse("No such event"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler, id } = c.req.valid("param");
+      await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.cancel({ id }),
+        { idempotent: false },
+      );
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{scheduler}/events/{id}/retry",
+      summary: "Move a dead event back to pending, due now (admin)",
+      middleware: [requireAdmin] as const,
+      security: [{ bearer: [] }],
+      request: { params: EventParams },
+      responses: {
+        200: json(Event, "The revived event"),
+        404: errorResponse("No such event"),
+        409: errorResponse(
+          "The event is not dead, or the pending limit is reached",
+        ),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler, id } = c.req.valid("param");
+      const event = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.retry({ id }),
+        { idempotent: false },
+      );
+      return c.json(event, 200);
+    },
+  );

@@ -1,0 +1,99 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeEach, expect, vi } from "vitest";
+import type { ScheduledEvent } from "../../src/objects/scheduler";
+import { ADMIN, api, postJson, uniqueName } from "./http";
+
+export type { ScheduledEvent };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Freezes `Date` (only `Date`: RPC timeouts keep real timers) a day ahead of the real clock for
+ * each test, so every alarm an object sets lies in the real future and never fires by itself
+ * mid-test; tests move the clock with `advanceTo` and run alarms with `runDurableObjectAlarm`.
+ * The objects run in this isolate, so they read the same clock.
+ */
+export function useFrozenClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + DAY_MS });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+export function advanceTo(ms: number): void {
+  expect(ms).toBeGreaterThanOrEqual(Date.now());
+  vi.setSystemTime(ms);
+}
+
+export function newScheduler(prefix = "sched") {
+  const name = uniqueName(prefix);
+  return { name, stub: env.SCHEDULER.getByName(name) };
+}
+
+export function schedule(
+  scheduler: string,
+  body: unknown,
+  headers: Record<string, string> = ADMIN,
+): Promise<Response> {
+  return postJson(`/api/schedulers/${scheduler}/events`, body, headers);
+}
+
+/** Creates through the API and insists on 201. */
+export async function scheduled(
+  scheduler: string,
+  body: unknown,
+): Promise<ScheduledEvent> {
+  const res = await schedule(scheduler, body);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return res.json<ScheduledEvent>();
+}
+
+export async function eventOf(
+  scheduler: string,
+  id: string,
+): Promise<ScheduledEvent> {
+  const res = await api(`/api/schedulers/${scheduler}/events/${id}`, {
+    headers: ADMIN,
+  });
+  expect(res.status).toBe(200);
+  return res.json<ScheduledEvent>();
+}
+
+export function alarmOf(scheduler: string): Promise<number | null> {
+  return runInDurableObject(env.SCHEDULER.getByName(scheduler), (_, state) =>
+    state.storage.getAlarm(),
+  );
+}
+
+export function runAlarm(scheduler: string): Promise<boolean> {
+  return runDurableObjectAlarm(env.SCHEDULER.getByName(scheduler));
+}
+
+/** Events per status, straight from the table. */
+export function countByStatus(
+  scheduler: string,
+): Promise<Record<string, number>> {
+  return runInDurableObject(env.SCHEDULER.getByName(scheduler), (_, state) =>
+    Object.fromEntries(
+      state.storage.sql
+        .exec<{ status: string; n: number }>(
+          "SELECT status, count(*) AS n FROM events GROUP BY status",
+        )
+        .toArray()
+        .map(({ status, n }) => [status, n]),
+    ),
+  );
+}
+
+export async function counterValue(counter: string): Promise<number> {
+  return (await env.COUNTER.getByName(counter).get()).value;
+}
+
+export const increment = (counter: string, by = 1) => ({
+  type: "counter.increment" as const,
+  counter,
+  by,
+});
