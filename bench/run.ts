@@ -1,0 +1,322 @@
+// `npm run bench`: the template against a minimal baseline Worker, both under `wrangler dev`,
+// in one session. Prints a markdown table and writes the raw figures to bench/results/.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { FanoutRoom, type FanoutRound } from "./chat-fanout.ts";
+import { measureWakes, seedCounters } from "./cold-wake.ts";
+import {
+  httpRound,
+  type HttpRequestSpec,
+  type HttpRound,
+} from "./http-load.ts";
+import { markdownTable, type Paired, type Results } from "./report.ts";
+import { alarmRunsIn, drainScheduler } from "./scheduler-drain.ts";
+import {
+  baselineOptions,
+  restart,
+  resultsDir,
+  startTarget,
+  templateOptions,
+  writeTemplateConfig,
+  type Target,
+} from "./servers.ts";
+
+const env = (name: string, fallback: number) =>
+  Number(process.env[name] ?? fallback);
+
+const settings = {
+  rounds: env("BENCH_ROUNDS", 5),
+  seconds: env("BENCH_SECONDS", 3),
+  writeConnections: 8,
+  readConnections: 4,
+  listeners: env("BENCH_LISTENERS", 200),
+  postsInFlight: 4,
+  events: env("BENCH_EVENTS", 5000),
+  coldCounters: 15,
+  /** Past this the run is abandoned and every server stopped. */
+  deadlineMs: env("BENCH_DEADLINE_S", 600) * 1000,
+};
+
+const targets: Target[] = [];
+/** Each finished scenario's raw figures, printed even if the run is cut short. */
+const progress: Record<string, unknown> = {};
+let stateRoot: string | undefined;
+
+async function main(): Promise<void> {
+  stateRoot = await mkdtemp(join(tmpdir(), "bench-state-"));
+  const root = stateRoot;
+  const state = (name: string) => join(root, name);
+  const config = await writeTemplateConfig();
+  const alarmLog: number[] = [];
+  let pendingOutput = "";
+  const load = { atStart: loadavg()[0] };
+  log(
+    `starting 6 wrangler dev servers (load average ${round1(load.atStart)} on ${cpus().length} cores)`,
+  );
+  const [template, baseline, quiet, oneShard, manyShards, scheduler] =
+    await Promise.all([
+      startTarget(
+        "template",
+        templateOptions(state("template"), config, { SHARD_COUNT: "8" }),
+      ),
+      startTarget("baseline", baselineOptions(state("baseline"))),
+      startTarget(
+        "template, request log muted",
+        templateOptions(state("quiet"), config, { BENCH_REQUEST_LOG: "off" }),
+      ),
+      startTarget(
+        "1 shard",
+        templateOptions(state("shards-1"), config, { SHARD_COUNT: "1" }),
+      ),
+      startTarget(
+        "32 shards",
+        templateOptions(state("shards-32"), config, { SHARD_COUNT: "32" }),
+      ),
+      // Logs stay on here: the Scheduler's own log lines count its alarm runs.
+      startTarget("scheduler", {
+        ...templateOptions(state("scheduler"), config, {}, "log"),
+        onOutput: (text) => {
+          const lines = (pendingOutput + text).split("\n");
+          pendingOutput = lines.pop() ?? "";
+          alarmLog.push(...alarmRunsIn(lines));
+        },
+      }),
+    ]);
+  targets.push(template, baseline, quiet, oneShard, manyShards, scheduler);
+  const pair = [template, baseline];
+  try {
+    await Promise.all(
+      pair.map((t) => seedCounters(t.server.url, settings.coldCounters)),
+    );
+
+    log("counter increments");
+    const incrementRounds = await measureAll(
+      [template, quiet, baseline],
+      {
+        path: "/api/counters/bench-hot/increment",
+        method: "POST",
+        body: { by: 1 },
+      },
+      settings.writeConnections,
+    );
+    progress.increment = Object.fromEntries(
+      [...incrementRounds].map(([t, rounds]) => [t.name, rounds]),
+    );
+    await quiet.server.stop();
+
+    log("counter and sharded-counter reads");
+    const readRounds = await measureAll(
+      pair,
+      { path: "/api/counters/bench-hot" },
+      settings.readConnections,
+    );
+    const shardTargets = {
+      "1 shard": oneShard,
+      "8 shards": template,
+      "32 shards": manyShards,
+    };
+    for (const target of Object.values(shardTargets)) await seedShards(target);
+    const sharded = await interleave(Object.values(shardTargets), (target) =>
+      httpRound(
+        target.server.url,
+        { path: "/api/sharded-counters/bench-sharded" },
+        {
+          connections: settings.readConnections,
+          seconds: settings.seconds,
+          cpu: target.cpu,
+        },
+      ),
+    );
+    progress.sharded = Object.fromEntries(
+      [...sharded].map(([t, rounds]) => [t.name, rounds]),
+    );
+    await Promise.all([oneShard.server.stop(), manyShards.server.stop()]);
+
+    log(`chat fan-out to ${settings.listeners} listeners`);
+    const fanout = await compareFanout(pair);
+    progress.fanout = fanout;
+
+    log(`scheduler: ${settings.events} events due at once`);
+    const drained = await drainScheduler({
+      baseUrl: scheduler.server.url,
+      events: settings.events,
+      alarmLog,
+    });
+    progress.scheduler = drained;
+    await scheduler.server.stop();
+
+    log("cold wake: restarting template and baseline on the same state");
+    const restarted = await Promise.all(pair.map(restart));
+    targets.push(...restarted);
+    const wake = await measureWakes(
+      {
+        template: restarted[0].server.url,
+        baseline: restarted[1].server.url,
+      },
+      settings.coldCounters,
+    );
+
+    const results: Results = {
+      increment: paired(incrementRounds, template, baseline),
+      incrementQuiet: {
+        template: incrementRounds.get(quiet)!,
+        baseline: incrementRounds.get(baseline)!,
+      },
+      read: paired(readRounds, template, baseline),
+      sharded: Object.fromEntries(
+        Object.entries(shardTargets).map(([name, t]) => [
+          name,
+          sharded.get(t)!,
+        ]),
+      ),
+      fanout,
+      listeners: settings.listeners,
+      scheduler: drained,
+      wake,
+    };
+    const table = markdownTable(results);
+    console.log(`\n${table}\n`);
+    const file = join(
+      resultsDir,
+      `bench-${new Date().toISOString().replaceAll(":", "-")}.json`,
+    );
+    await writeFile(
+      file,
+      JSON.stringify(
+        {
+          settings,
+          machine: {
+            cpus: cpus().length,
+            node: process.version,
+            loadAverage: { ...load, atEnd: loadavg()[0] },
+          },
+          results,
+          table,
+        },
+        null,
+        2,
+      ),
+    );
+    log(`raw figures: ${file}`);
+  } finally {
+    await stopAll();
+  }
+}
+
+/** Runs `measure` on every target once per round, reversing the order every other round. */
+async function interleave<T>(
+  list: Target[],
+  measure: (target: Target) => Promise<T>,
+): Promise<Map<Target, T[]>> {
+  const results = new Map<Target, T[]>(list.map((t) => [t, []]));
+  for (let round = 0; round < settings.rounds; round++) {
+    const order = round % 2 === 0 ? list : [...list].reverse();
+    for (const target of order)
+      results.get(target)!.push(await measure(target));
+  }
+  return results;
+}
+
+/** Interleaved rounds of one request on every target in `list`, after a short warm-up each. */
+async function measureAll(
+  list: Target[],
+  spec: HttpRequestSpec,
+  connections: number,
+): Promise<Map<Target, HttpRound[]>> {
+  const warmup = { connections, seconds: 1 };
+  for (const t of list) await httpRound(t.server.url, spec, warmup);
+  return interleave(list, (t) =>
+    httpRound(t.server.url, spec, {
+      connections,
+      seconds: settings.seconds,
+      cpu: t.cpu,
+    }),
+  );
+}
+
+function paired<T>(
+  rounds: Map<Target, T[]>,
+  template: Target,
+  baseline: Target,
+): Paired<T> {
+  return { template: rounds.get(template)!, baseline: rounds.get(baseline)! };
+}
+
+async function compareFanout([template, baseline]: Target[]): Promise<
+  Paired<FanoutRound>
+> {
+  const rooms = new Map<Target, FanoutRoom>();
+  try {
+    for (const t of [template, baseline]) {
+      const room = await FanoutRoom.open(
+        t.server.url,
+        "bench-fanout",
+        settings.listeners,
+      );
+      rooms.set(t, room);
+      await room.round({ seconds: 1, inFlight: settings.postsInFlight });
+    }
+    const rounds = await interleave([template, baseline], (t) =>
+      rooms.get(t)!.round({
+        seconds: settings.seconds,
+        inFlight: settings.postsInFlight,
+        cpu: t.cpu,
+      }),
+    );
+    return {
+      template: rounds.get(template)!,
+      baseline: rounds.get(baseline)!,
+    };
+  } finally {
+    for (const room of rooms.values()) room.close();
+  }
+}
+
+/** Enough writes that every shard exists, so reads measure reads rather than first creations. */
+async function seedShards(target: Target): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const res = await fetch(
+      `${target.server.url}/api/sharded-counters/bench-sharded/increment`,
+      {
+        method: "POST",
+      },
+    );
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`seeding ${target.name}: ${res.status}`);
+  }
+}
+
+/** Stops every server this run started and deletes their state. */
+async function stopAll(): Promise<void> {
+  await Promise.all(targets.map((t) => t.server.stop()));
+  if (stateRoot) await rm(stateRoot, { recursive: true, force: true });
+}
+
+const startedAt = Date.now();
+const round1 = (value: number) => Math.round(value * 10) / 10;
+function log(message: string) {
+  console.error(
+    `[bench +${Math.round((Date.now() - startedAt) / 1000)}s] ${message}`,
+  );
+}
+
+const deadline = setTimeout(() => {
+  log(
+    `still running after ${settings.deadlineMs / 1000} s: stopping every server`,
+  );
+  console.log(JSON.stringify({ settings, partial: progress }, null, 2));
+  void stopAll().finally(() => process.exit(1));
+}, settings.deadlineMs);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+}
+
+main()
+  .then(() => clearTimeout(deadline))
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await stopAll();
+    process.exitCode = 1;
+    clearTimeout(deadline);
+  });

@@ -1,0 +1,93 @@
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import {
+  startDev,
+  type DevOptions,
+  type DevServer,
+} from "../test/process/wrangler-dev.ts";
+import { cpuMeterForPort, type CpuMeter } from "./process-cpu.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+export const resultsDir = `${root}bench/results/`;
+const BASELINE_CONFIG = `${root}bench/baseline/wrangler.jsonc`;
+const STARTUP_TIMEOUT_MS = 180_000;
+
+export type Target = {
+  name: string;
+  server: DevServer;
+  cpu: CpuMeter;
+  persistTo: string;
+  options: DevOptions;
+};
+
+/**
+ * The template's own wrangler.jsonc, pointed at a snapshot of src/ (and of the page's assets)
+ * taken now, with bench/template/index.ts as `main`: the same Worker with WRITE_LIMITER answered
+ * in-process, and no client build step. `wrangler dev` reloads the Worker, resetting every
+ * object and socket, whenever a file it bundled changes; the snapshot keeps edits made to the
+ * working tree during a run out of it. Regenerated on every run, so it cannot drift.
+ */
+export async function writeTemplateConfig(): Promise<string> {
+  const text = await readFile(`${root}wrangler.jsonc`, "utf8");
+  const parsed = ts.parseConfigFileTextToJson("wrangler.jsonc", text);
+  if (parsed.error) throw new Error("cannot parse wrangler.jsonc");
+  const config = parsed.config as Record<string, unknown> & {
+    assets?: { directory?: string };
+  };
+  const snapshot = `${resultsDir}snapshot/`;
+  await rm(snapshot, { recursive: true, force: true });
+  await mkdir(snapshot, { recursive: true });
+  await cp(`${root}src`, `${snapshot}src`, { recursive: true });
+  await cp(`${root}bench/template`, `${snapshot}bench/template`, {
+    recursive: true,
+  });
+  if (config.assets?.directory) {
+    await cp(`${root}${config.assets.directory}`, `${snapshot}assets`, {
+      recursive: true,
+    });
+    config.assets.directory = "snapshot/assets";
+  }
+  delete config.$schema;
+  delete config.build;
+  config.main = "snapshot/bench/template/index.ts";
+  const path = `${resultsDir}template.wrangler.json`;
+  await writeFile(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+export async function startTarget(
+  name: string,
+  options: DevOptions,
+): Promise<Target> {
+  const server = await startDev({
+    timeoutMs: STARTUP_TIMEOUT_MS,
+    ...options,
+  });
+  return {
+    name,
+    server,
+    cpu: cpuMeterForPort(server.port),
+    persistTo: options.persistTo,
+    options,
+  };
+}
+
+export const baselineOptions = (persistTo: string): DevOptions => ({
+  persistTo,
+  config: BASELINE_CONFIG,
+  logLevel: "warn",
+});
+
+export const templateOptions = (
+  persistTo: string,
+  config: string,
+  vars: Record<string, string> = {},
+  logLevel: DevOptions["logLevel"] = "warn",
+): DevOptions => ({ persistTo, config, vars, logLevel });
+
+/** Stops and starts the same Worker on the same state: every object is cold again. */
+export async function restart(target: Target): Promise<Target> {
+  await target.server.stop();
+  return startTarget(target.name, target.options);
+}
