@@ -1,32 +1,50 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "./errors";
 import type { AppEnv } from "./hono-env";
+import { isLoopback } from "./loopback";
 
 /**
  * Admin routes need `Authorization: Bearer <API_TOKEN>`. Fails closed: with no token configured,
- * every admin request is refused, unless `ADMIN_AUTH` is "disabled", which only `npm run dev`
- * sets (on the command line, never in wrangler.jsonc), so a deployed Worker cannot be open.
+ * every admin request is refused. The one exception is local development: `npm run dev` sets
+ * `ADMIN_AUTH` to "disabled" on the command line (never in wrangler.jsonc), and even then only
+ * requests addressed to a loopback host skip the check, so a deployed Worker given that value
+ * by mistake still refuses.
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.env.ADMIN_AUTH === "disabled") return next();
+  if (c.env.ADMIN_AUTH === "disabled" && isLoopback(c.req.url)) return next();
   const expected = c.env.API_TOKEN;
-  const given = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1];
-  if (
-    !expected ||
-    given === undefined ||
-    !(await sameSecret(given, expected))
-  ) {
-    throw new ApiError(
-      401,
-      "unauthorized",
-      "admin route: send Authorization: Bearer <API_TOKEN>",
-      {
-        "WWW-Authenticate": "Bearer",
-      },
+  if (!expected) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        event: "admin_token_missing",
+        requestId: c.get("requestId"),
+        message:
+          "API_TOKEN is not set, so admin routes are refused: wrangler secret put API_TOKEN",
+      }),
     );
+    throw unauthorized();
+  }
+  const given = bearerToken(c);
+  if (given === undefined || !(await sameSecret(given, expected))) {
+    throw unauthorized();
   }
   return next();
 });
+
+const unauthorized = () =>
+  new ApiError(
+    401,
+    "unauthorized",
+    "admin route: send Authorization: Bearer <API_TOKEN>",
+    { "WWW-Authenticate": "Bearer" },
+  );
+
+/** The auth scheme is case-insensitive (RFC 9110); the token itself is compared exactly. */
+function bearerToken(c: Context<AppEnv>): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(c.req.header("Authorization") ?? "")?.[1];
+}
 
 /** Constant-time comparison; hashing first makes the lengths equal without leaking them. */
 async function sameSecret(given: string, expected: string): Promise<boolean> {

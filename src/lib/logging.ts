@@ -10,6 +10,8 @@ export const logRequest = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   console.log(
     JSON.stringify({
+      level: "info",
+      event: "request",
       requestId: c.get("requestId"),
       method: c.req.method,
       route: routePath(c, -1),

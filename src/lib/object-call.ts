@@ -8,20 +8,25 @@ export type CallOptions = {
   locationHint?: DurableObjectLocationHint;
 };
 
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 50;
 
-type RemoteError = Error & {
-  retryable?: boolean;
-  overloaded?: boolean;
-  remote?: boolean;
+/** The properties the runtime sets on errors from a Durable Object call. */
+type RuntimeError = {
+  retryable?: unknown;
+  overloaded?: unknown;
+  durableObjectReset?: unknown;
+  remote?: unknown;
 };
+
+type Outcome = "retry" | "overloaded" | "unavailable" | "internal_error";
 
 /**
  * The one way the Worker calls an object. A fresh stub per attempt: a stub that saw an exception
  * may be broken for good. Retries only idempotent calls, only when the runtime says the error is
- * retryable and the object is not overloaded (retrying an overloaded object makes it worse).
- * Failures the object returns as values become their API statuses through `unwrap`.
+ * transient and the object is not overloaded (retrying an overloaded object makes it worse).
+ * Failures the object returns as values become their API statuses through `unwrap`; runtime
+ * errors become 503 or 500 without their message, which is logged instead.
  */
 export async function callObject<
   T extends Rpc.DurableObjectBranded,
@@ -47,30 +52,80 @@ export async function callObject<
       >;
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      const remote = error as RemoteError;
-      if (remote.overloaded) {
-        throw new ApiError(
-          503,
-          "overloaded",
-          "the object is overloaded; retry later",
-          { "Retry-After": "1" },
-        );
-      }
-      if (!remote.retryable) throw error;
-      if (!idempotent || attempt >= MAX_ATTEMPTS) {
-        throw new ApiError(
-          503,
-          "unavailable",
-          "the object is temporarily unavailable; retry later",
-          {
-            "Retry-After": "1",
-          },
-        );
-      }
+      const outcome = classify(error, idempotent && attempt < MAX_ATTEMPTS);
+      logObjectError(c, name, attempt, error, outcome);
+      if (outcome !== "retry") throw failure(outcome);
       stats.retries++;
       await sleep(BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
   }
+}
+
+/**
+ * `durableObjectReset` counts as transient: the instance was replaced (a deploy, `ctx.abort()`),
+ * the call did not run on the new one, and a fresh stub reaches it.
+ */
+function classify(error: unknown, mayRetry: boolean): Outcome {
+  const flags: RuntimeError =
+    typeof error === "object" && error !== null ? error : {};
+  if (flags.overloaded === true) return "overloaded";
+  if (flags.retryable === true || flags.durableObjectReset === true) {
+    return mayRetry ? "retry" : "unavailable";
+  }
+  return "internal_error";
+}
+
+function failure(outcome: Exclude<Outcome, "retry">): ApiError {
+  switch (outcome) {
+    case "overloaded":
+      return new ApiError(
+        503,
+        "overloaded",
+        "the object is overloaded; retry later",
+        { "Retry-After": "1" },
+      );
+    case "unavailable":
+      return new ApiError(
+        503,
+        "unavailable",
+        "the object is temporarily unavailable; retry later",
+        { "Retry-After": "1" },
+      );
+    case "internal_error":
+      return new ApiError(
+        500,
+        "internal_error",
+        "something went wrong; the request id identifies it in the logs",
+      );
+  }
+}
+
+/** One line per failed attempt; the message and stack stay in the logs, never in the response. */
+function logObjectError(
+  c: Context<AppEnv>,
+  name: string,
+  attempt: number,
+  error: unknown,
+  outcome: Outcome,
+) {
+  const flags: RuntimeError =
+    typeof error === "object" && error !== null ? error : {};
+  console.error(
+    JSON.stringify({
+      level: outcome === "retry" ? "warn" : "error",
+      event: "object_error",
+      requestId: c.get("requestId"),
+      object: name,
+      attempt,
+      outcome,
+      retryable: flags.retryable === true,
+      overloaded: flags.overloaded === true,
+      reset: flags.durableObjectReset === true,
+      remote: flags.remote === true,
+      error: String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    }),
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
