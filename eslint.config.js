@@ -17,7 +17,11 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.json", "./tsconfig.node.json"],
+        project: [
+          "./tsconfig.json",
+          "./tsconfig.node.json",
+          "./tsconfig.client.json",
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,19 +1,35 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { limitBody, parseJson } from "./lib/body";
+import { corsForAllowedOrigins } from "./lib/cors";
 import { errorResponse, onError } from "./lib/errors-handler";
 import type { AppEnv } from "./lib/hono-env";
 import { logRequest } from "./lib/logging";
+import { limitWrites } from "./lib/rate-limit";
+import { apiSecurityHeaders } from "./lib/security-headers";
 import { counters } from "./routes/counters";
+import { rooms } from "./routes/rooms";
+import { schedulers } from "./routes/schedulers";
 import { shardedCounters } from "./routes/sharded-counters";
 
 export const app = new OpenAPIHono<AppEnv>();
 
-app.use("/api/*", requestId(), logRequest, limitBody, parseJson);
+app.use(
+  "/api/*",
+  requestId(),
+  logRequest,
+  apiSecurityHeaders,
+  corsForAllowedOrigins,
+  limitWrites,
+  limitBody,
+  parseJson,
+);
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 app.route("/api/counters", counters);
 app.route("/api/sharded-counters", shardedCounters);
+app.route("/api/rooms", rooms);
+app.route("/api/schedulers", schedulers);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -18,6 +18,10 @@ export type DevOptions = {
   config?: string;
   vars?: Record<string, string>;
   timeoutMs?: number;
+  /** Every chunk wrangler and workerd print, console.log lines from the Worker included. */
+  onOutput?: (text: string) => void;
+  /** wrangler's --log-level; "warn" drops its per-request lines and the Worker's console.log. */
+  logLevel?: "debug" | "log" | "info" | "warn" | "error" | "none";
 };
 
 export async function startDev({
@@ -26,6 +30,8 @@ export async function startDev({
   config,
   vars = {},
   timeoutMs = 60_000,
+  onOutput,
+  logLevel,
 }: DevOptions): Promise<DevServer> {
   const listenPort = port ?? (await freePort());
   const args = [
@@ -43,6 +49,7 @@ export async function startDev({
     "--show-interactive-dev-session=false",
   );
   if (config) args.push("--config", config);
+  if (logLevel) args.push("--log-level", logLevel);
   for (const [key, value] of Object.entries({
     ADMIN_AUTH: "disabled",
     ...vars,
@@ -55,8 +62,14 @@ export async function startDev({
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const record = (chunk: Buffer) => {
+    const text = chunk.toString();
+    // Kept for startup errors only; a long benchmark must not grow it without bound.
+    if (output.length < 1_000_000) output += text;
+    onOutput?.(text);
+  };
+  child.stdout?.on("data", record);
+  child.stderr?.on("data", record);
   const url = `http://127.0.0.1:${listenPort}`;
   const server: DevServer = {
     url,
