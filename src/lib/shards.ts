@@ -1,9 +1,11 @@
 const DEFAULT_SHARDS = 8;
+/** A read calls every shard, and one request may make at most 1 000 subrequests. */
+const MAX_SHARDS = 512;
 
 /** The configured shard count. It may grow but never shrink: reads only sum shards below it. */
 export function shardCount(env: Env): number {
   const count = Number(env.SHARD_COUNT);
-  return Number.isInteger(count) && count >= 1 && count <= 1024
+  return Number.isInteger(count) && count >= 1 && count <= MAX_SHARDS
     ? count
     : DEFAULT_SHARDS;
 }
