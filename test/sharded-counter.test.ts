@@ -56,10 +56,13 @@ describe("sharded counters", () => {
     expect(spread.size).toBe(8);
   });
 
-  it("falls back to 8 shards for a missing or invalid SHARD_COUNT", () => {
+  it("defaults to 8 shards and refuses a malformed SHARD_COUNT rather than shrinking", () => {
     expect(shardCount({ ...env, SHARD_COUNT: "32" })).toBe(32);
-    for (const bad of ["", "0", "-1", "2.5", "abc", "100000"]) {
-      expect(shardCount({ ...env, SHARD_COUNT: bad })).toBe(8);
+    expect(shardCount({ ...env, SHARD_COUNT: "" })).toBe(8);
+    for (const bad of ["0", "-1", "2.5", "abc", "513", "100000"]) {
+      expect(() => shardCount({ ...env, SHARD_COUNT: bad })).toThrow(
+        /SHARD_COUNT/,
+      );
     }
   });
 });

@@ -2,12 +2,20 @@ const DEFAULT_SHARDS = 8;
 /** A read calls every shard, and one request may make at most 1 000 subrequests. */
 const MAX_SHARDS = 512;
 
-/** The configured shard count. It may grow but never shrink: reads only sum shards below it. */
+/**
+ * The configured shard count. It may grow but never shrink: reads only sum shards below it. A
+ * malformed value is a deploy mistake, refused loudly: falling back to a smaller default would
+ * silently hide what the higher shards hold.
+ */
 export function shardCount(env: Env): number {
+  if (!env.SHARD_COUNT) return DEFAULT_SHARDS;
   const count = Number(env.SHARD_COUNT);
-  return Number.isInteger(count) && count >= 1 && count <= MAX_SHARDS
-    ? count
-    : DEFAULT_SHARDS;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) {
+    throw new Error(
+      `SHARD_COUNT must be an integer from 1 to ${MAX_SHARDS}, not "${env.SHARD_COUNT}"`,
+    );
+  }
+  return count;
 }
 
 /** The object name of one shard. `:` cannot occur in a counter name, so no collision is possible. */
