@@ -73,36 +73,6 @@ export const counters = createRouter()
       return c.json({ name, value }, 200);
     },
   )
-  .openapi(stepRoute("increment"), async (c) => {
-    const { name } = c.req.valid("param");
-    const { by } = c.req.valid("json");
-    const idempotencyKey = c.req.valid("header")["idempotency-key"];
-    const { value } = await callObject(
-      c,
-      c.env.COUNTER,
-      name,
-      (stub) => stub.increment({ by, idempotencyKey }),
-      {
-        idempotent: idempotencyKey !== undefined,
-      },
-    );
-    return c.json({ name, value }, 200);
-  })
-  .openapi(stepRoute("decrement"), async (c) => {
-    const { name } = c.req.valid("param");
-    const { by } = c.req.valid("json");
-    const idempotencyKey = c.req.valid("header")["idempotency-key"];
-    const { value } = await callObject(
-      c,
-      c.env.COUNTER,
-      name,
-      (stub) => stub.decrement({ by, idempotencyKey }),
-      {
-        idempotent: idempotencyKey !== undefined,
-      },
-    );
-    return c.json({ name, value }, 200);
-  })
   .openapi(
     createRoute({
       method: "delete",
@@ -125,3 +95,20 @@ export const counters = createRouter()
       return c.body(null, 204);
     },
   );
+
+for (const direction of ["increment", "decrement"] as const) {
+  counters.openapi(stepRoute(direction), async (c) => {
+    const { name } = c.req.valid("param");
+    const { by } = c.req.valid("json");
+    const idempotencyKey = c.req.valid("header")["idempotency-key"];
+    const { value } = await callObject(
+      c,
+      c.env.COUNTER,
+      name,
+      (stub) => stub[direction]({ by, idempotencyKey }),
+      // Without a key a retried write could apply twice.
+      { idempotent: idempotencyKey !== undefined },
+    );
+    return c.json({ name, value }, 200);
+  });
+}
