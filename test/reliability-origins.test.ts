@@ -107,6 +107,16 @@ describe("one origin allow list", () => {
     expect(exposed).toContain("X-Request-Id");
   });
 
+  it("adds no CORS headers to a request without Origin, but still varies on it", async () => {
+    const res = await callWith("/api/health", {});
+    expect(res.status).toBe(200);
+    const cors = [...res.headers.keys()].filter((name) =>
+      name.startsWith("access-control-"),
+    );
+    expect(cors).toEqual([]);
+    expect(res.headers.get("Vary")).toBe("Origin");
+  });
+
   it("treats OPTIONS without a preflight header as a method the route does not serve", async () => {
     const res = await api(`/api/counters/${uniqueName("cors")}`, {
       method: "OPTIONS",
@@ -140,7 +150,9 @@ describe("security headers on the API", () => {
       );
       expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
       expect(res.headers.get("X-Frame-Options")).toBe("DENY");
-      expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+      expect(res.headers.get("Cross-Origin-Resource-Policy")).toBe(
+        "same-origin",
+      );
       expect(res.headers.get("Strict-Transport-Security")).toMatch(
         /max-age=\d+/,
       );

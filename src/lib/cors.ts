@@ -19,16 +19,26 @@ const allowOrigins = cors({
 });
 
 /**
- * CORS for the API. Only a real preflight (OPTIONS with Access-Control-Request-Method) gets the
- * bodiless 204; any other OPTIONS request goes on to the JSON 404/405 every route answers with.
- * No credentials mode: the API authenticates with a bearer header, never with cookies.
+ * CORS for the API. A request without `Origin` is not a CORS request (browsers send it on every
+ * cross-origin request), so it gets no CORS headers; `Vary: Origin` still tells caches that the
+ * answer would differ with one. Only a real preflight (OPTIONS with
+ * Access-Control-Request-Method) gets the bodiless 204; any other OPTIONS request goes on to the
+ * JSON 404/405 every route answers with. No credentials mode: the API authenticates with a
+ * bearer header, never with cookies.
  */
-export const corsForAllowedOrigins = createMiddleware<AppEnv>((c, next) => {
-  if (
-    c.req.method === "OPTIONS" &&
-    !c.req.header("Access-Control-Request-Method")
-  ) {
-    return next();
-  }
-  return allowOrigins(c, next);
-});
+export const corsForAllowedOrigins = createMiddleware<AppEnv>(
+  async (c, next) => {
+    if (c.req.header("Origin") === undefined) {
+      await next();
+      c.res.headers.append("Vary", "Origin");
+      return;
+    }
+    if (
+      c.req.method === "OPTIONS" &&
+      !c.req.header("Access-Control-Request-Method")
+    ) {
+      return next();
+    }
+    return allowOrigins(c, next);
+  },
+);

@@ -252,12 +252,21 @@ export const rooms = createRouter()
       }
       // The raw request, Upgrade header and query included: the object accepts the socket. Not
       // retried: a failed attempt may still have joined, and the client reconnects anyway.
-      return callObject(
+      const upgraded = await callObject(
         c,
         c.env.CHAT_ROOM,
         room,
         (stub) => stub.fetch(c.req.raw),
         { idempotent: false, ...(location ? { locationHint: location } : {}) },
       );
+      // Rebuilt: a fetched response's headers are immutable, and Hono only adds the headers it
+      // prepared (X-Request-Id) to responses it builds itself. The middleware adds the rest.
+      const headers = new Headers(upgraded.headers);
+      headers.set("X-Request-Id", c.get("requestId"));
+      return new Response(upgraded.body, {
+        status: upgraded.status,
+        webSocket: upgraded.webSocket,
+        headers,
+      });
     },
   );
