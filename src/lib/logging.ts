@@ -8,7 +8,7 @@ export const logRequest = createMiddleware<AppEnv>(async (c, next) => {
   const stats = { objectCalls: 0, retries: 0 };
   c.set("stats", stats);
   await next();
-  console.log(
+  console.info(
     JSON.stringify({
       level: "info",
       event: "request",

@@ -136,7 +136,7 @@ export class Scheduler extends DurableObject<Env> {
       this.#prune(now);
       const due = this.#store.due(now, BATCH_SIZE);
       const succeeded = await Promise.all(due.map((event) => this.#run(event)));
-      console.log(
+      console.info(
         JSON.stringify({
           level: "info",
           event: "scheduler_alarm",

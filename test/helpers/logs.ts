@@ -9,6 +9,7 @@ export type LogLine = Record<string, unknown>;
 export function recordLogs() {
   const spies = [
     vi.spyOn(console, "log"),
+    vi.spyOn(console, "info"),
     vi.spyOn(console, "warn"),
     vi.spyOn(console, "error"),
   ];
