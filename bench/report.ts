@@ -8,8 +8,10 @@ export type Paired<T> = { template: T[]; baseline: T[] };
 
 export type Results = {
   increment: Paired<HttpRound>;
-  /** The template with its request log line dropped, against the same baseline rounds. */
-  incrementQuiet: Paired<HttpRound>;
+  /** The template as `npm run dev` runs it, devtools inspector attached, against the same baseline rounds. */
+  incrementDevtools: Paired<HttpRound>;
+  /** The same template rounds against the baseline without the static-asset router in front. */
+  incrementApiOnly: Paired<HttpRound>;
   read: Paired<HttpRound>;
   sharded: Record<string, HttpRound[]>;
   fanout: Paired<FanoutRound>;
@@ -102,8 +104,26 @@ export function markdownTable(results: Results): string {
       },
     ]),
     ...comparedRows(
-      "Counter increment, request log muted (diagnostic)",
-      results.incrementQuiet,
+      "Counter increment, devtools inspector attached (diagnostic)",
+      results.incrementDevtools,
+      [
+        {
+          label: "throughput",
+          value: (r) => r.requestsPerSecond,
+          format: perSecond,
+          higherIsBetter: true,
+        },
+        {
+          label: "server CPU per request",
+          value: cpuOf,
+          format: ms,
+          higherIsBetter: false,
+        },
+      ],
+    ),
+    ...comparedRows(
+      "Counter increment against an API-only baseline (diagnostic)",
+      results.incrementApiOnly,
       [
         {
           label: "throughput",

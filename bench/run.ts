@@ -18,9 +18,15 @@ import {
   resultsDir,
   startTarget,
   templateOptions,
+  writeBaselineWithPageConfig,
   writeTemplateConfig,
   type Target,
 } from "./servers.ts";
+
+// wrangler also appends every line it handles, the Worker's console lines included, to a debug
+// log file under ~/.wrangler/logs (~0.5 ms of CPU per line here), even lines --log-level drops.
+// Local tooling, not the Worker: off for every server in the run.
+process.env.WRANGLER_WRITE_LOGS = "false";
 
 const env = (name: string, fallback: number) =>
   Number(process.env[name] ?? fallback);
@@ -48,42 +54,59 @@ async function main(): Promise<void> {
   const root = stateRoot;
   const state = (name: string) => join(root, name);
   const config = await writeTemplateConfig();
+  const baselineConfig = await writeBaselineWithPageConfig();
   const alarmLog: number[] = [];
   let pendingOutput = "";
   const load = { atStart: loadavg()[0] };
   log(
-    `starting 6 wrangler dev servers (load average ${round1(load.atStart)} on ${cpus().length} cores)`,
+    `starting 7 wrangler dev servers (load average ${round1(load.atStart)} on ${cpus().length} cores)`,
   );
-  const [template, baseline, quiet, oneShard, manyShards, scheduler] =
-    await Promise.all([
-      startTarget(
-        "template",
-        templateOptions(state("template"), config, { SHARD_COUNT: "8" }),
-      ),
-      startTarget("baseline", baselineOptions(state("baseline"))),
-      startTarget(
-        "template, request log muted",
-        templateOptions(state("quiet"), config, { BENCH_REQUEST_LOG: "off" }),
-      ),
-      startTarget(
-        "1 shard",
-        templateOptions(state("shards-1"), config, { SHARD_COUNT: "1" }),
-      ),
-      startTarget(
-        "32 shards",
-        templateOptions(state("shards-32"), config, { SHARD_COUNT: "32" }),
-      ),
-      // Logs stay on here: the Scheduler's own log lines count its alarm runs.
-      startTarget("scheduler", {
-        ...templateOptions(state("scheduler"), config, {}, "log"),
-        onOutput: (text) => {
-          const lines = (pendingOutput + text).split("\n");
-          pendingOutput = lines.pop() ?? "";
-          alarmLog.push(...alarmRunsIn(lines));
-        },
-      }),
-    ]);
-  targets.push(template, baseline, quiet, oneShard, manyShards, scheduler);
+  const [
+    template,
+    baseline,
+    apiOnly,
+    devtools,
+    oneShard,
+    manyShards,
+    scheduler,
+  ] = await Promise.all([
+    startTarget(
+      "template",
+      templateOptions(state("template"), config, { SHARD_COUNT: "8" }),
+    ),
+    startTarget("baseline", baselineOptions(state("baseline"), baselineConfig)),
+    startTarget("baseline, API only", baselineOptions(state("api-only"))),
+    startTarget(
+      "template, devtools inspector attached",
+      templateOptions(state("devtools"), config, {}, "warn", true),
+    ),
+    startTarget(
+      "1 shard",
+      templateOptions(state("shards-1"), config, { SHARD_COUNT: "1" }),
+    ),
+    startTarget(
+      "32 shards",
+      templateOptions(state("shards-32"), config, { SHARD_COUNT: "32" }),
+    ),
+    // Logs stay on here: the Scheduler's own log lines count its alarm runs.
+    startTarget("scheduler", {
+      ...templateOptions(state("scheduler"), config, {}, "log"),
+      onOutput: (text) => {
+        const lines = (pendingOutput + text).split("\n");
+        pendingOutput = lines.pop() ?? "";
+        alarmLog.push(...alarmRunsIn(lines));
+      },
+    }),
+  ]);
+  targets.push(
+    template,
+    baseline,
+    apiOnly,
+    devtools,
+    oneShard,
+    manyShards,
+    scheduler,
+  );
   const pair = [template, baseline];
   try {
     await Promise.all(
@@ -92,7 +115,7 @@ async function main(): Promise<void> {
 
     log("counter increments");
     const incrementRounds = await measureAll(
-      [template, quiet, baseline],
+      [template, devtools, baseline, apiOnly],
       {
         path: "/api/counters/bench-hot/increment",
         method: "POST",
@@ -103,7 +126,7 @@ async function main(): Promise<void> {
     progress.increment = Object.fromEntries(
       [...incrementRounds].map(([t, rounds]) => [t.name, rounds]),
     );
-    await quiet.server.stop();
+    await Promise.all([devtools.server.stop(), apiOnly.server.stop()]);
 
     log("counter and sharded-counter reads");
     const readRounds = await measureAll(
@@ -159,9 +182,13 @@ async function main(): Promise<void> {
 
     const results: Results = {
       increment: paired(incrementRounds, template, baseline),
-      incrementQuiet: {
-        template: incrementRounds.get(quiet)!,
+      incrementDevtools: {
+        template: incrementRounds.get(devtools)!,
         baseline: incrementRounds.get(baseline)!,
+      },
+      incrementApiOnly: {
+        template: incrementRounds.get(template)!,
+        baseline: incrementRounds.get(apiOnly)!,
       },
       read: paired(readRounds, template, baseline),
       sharded: Object.fromEntries(

@@ -11,28 +11,7 @@ export { ChatRoom, Counter, Scheduler } from "../../src/index";
  */
 const allowAll: RateLimit = { limit: () => Promise.resolve({ success: true }) };
 
-type BenchEnv = Env & { BENCH_REQUEST_LOG?: string };
-
 export default {
-  fetch(request, env: BenchEnv, ctx) {
-    if (env.BENCH_REQUEST_LOG === "off") muteRequestLog();
-    return app.fetch(request, { ...env, WRITE_LIMITER: allowAll }, ctx);
-  },
-} satisfies ExportedHandler<BenchEnv>;
-
-let muted = false;
-
-/**
- * A diagnostic only: drops the per-request log line, to show what it costs under
- * `wrangler dev`, where every console.log travels to wrangler over the inspector protocol.
- */
-function muteRequestLog(): void {
-  if (muted) return;
-  muted = true;
-  const log = console.log.bind(console);
-  console.log = (...args: unknown[]) => {
-    if (typeof args[0] === "string" && args[0].includes('"event":"request"'))
-      return;
-    log(...args);
-  };
-}
+  fetch: (request, env, ctx) =>
+    app.fetch(request, { ...env, WRITE_LIMITER: allowAll }, ctx),
+} satisfies ExportedHandler<Env>;

@@ -22,6 +22,13 @@ export type DevOptions = {
   onOutput?: (text: string) => void;
   /** wrangler's --log-level; "warn" drops its per-request lines and the Worker's console.log. */
   logLevel?: "debug" | "log" | "info" | "warn" | "error" | "none";
+  /**
+   * false runs the same dev server through wrangler's API (./start-worker.ts) without its
+   * devtools inspector, which the CLI cannot switch off. For measurements: with the inspector
+   * attached, every console call is also serialized to the devtools protocol and relayed
+   * through a second workerd to wrangler, a cost a deployed Worker does not have.
+   */
+  devtools?: boolean;
 };
 
 export async function startDev({
@@ -32,30 +39,29 @@ export async function startDev({
   timeoutMs = 60_000,
   onOutput,
   logLevel,
+  devtools = true,
 }: DevOptions): Promise<DevServer> {
   const listenPort = port ?? (await freePort());
-  const args = [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(listenPort),
-    "--persist-to",
-    persistTo,
-  ];
-  args.push(
-    "--inspector-port",
-    String(await freePort()),
-    "--show-interactive-dev-session=false",
-  );
-  if (config) args.push("--config", config);
-  if (logLevel) args.push("--log-level", logLevel);
-  for (const [key, value] of Object.entries({
-    ADMIN_AUTH: "disabled",
-    ...vars,
-  }))
-    args.push("--var", `${key}:${value}`);
-  const child = spawn(`${root}node_modules/.bin/wrangler`, args, {
+  const allVars = { ADMIN_AUTH: "disabled", ...vars };
+  const [command, args] = devtools
+    ? [
+        `${root}node_modules/.bin/wrangler`,
+        await cliArgs({ persistTo, config, logLevel }, listenPort, allVars),
+      ]
+    : [
+        process.execPath,
+        [
+          `${root}test/process/start-worker.ts`,
+          JSON.stringify({
+            config: config ?? `${root}wrangler.jsonc`,
+            port: listenPort,
+            persistTo,
+            logLevel: logLevel ?? "log",
+            vars: allVars,
+          }),
+        ],
+      ];
+  const child = spawn(command, args, {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -94,6 +100,30 @@ export async function startDev({
   throw new Error(
     `wrangler dev did not become ready in ${timeoutMs} ms:\n${output}`,
   );
+}
+
+async function cliArgs(
+  { persistTo, config, logLevel }: DevOptions,
+  port: number,
+  vars: Record<string, string>,
+): Promise<string[]> {
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--inspector-port",
+    String(await freePort()),
+    "--show-interactive-dev-session=false",
+  ];
+  if (config) args.push("--config", config);
+  if (logLevel) args.push("--log-level", logLevel);
+  for (const [key, value] of Object.entries(vars))
+    args.push("--var", `${key}:${value}`);
+  return args;
 }
 
 async function stopGroup(
