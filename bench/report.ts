@@ -45,16 +45,18 @@ export function pairedRatio<T>(
   return median(ratios);
 }
 
+type Metric<T> = {
+  label: string;
+  value: (round: T) => number;
+  format: (value: number) => string;
+  higherIsBetter: boolean;
+  target?: number;
+};
+
 function comparedRows<T>(
   scenario: string,
   pairs: Paired<T>,
-  metrics: {
-    label: string;
-    value: (round: T) => number;
-    format: (value: number) => string;
-    higherIsBetter: boolean;
-    target?: number;
-  }[],
+  metrics: Metric<T>[],
 ): Row[] {
   return metrics.map(({ label, value, format, higherIsBetter, target }) => {
     const ratio = pairedRatio(pairs, value, higherIsBetter);
@@ -72,99 +74,65 @@ function comparedRows<T>(
 const cpuOf = <T extends { cpuMsPerRequest: number | null }>(round: T) =>
   round.cpuMsPerRequest ?? Number.NaN;
 
-export function markdownTable(results: Results): string {
-  const rows: Row[] = [
-    ...comparedRows("Counter increment", results.increment, [
-      {
-        label: "throughput",
-        value: (r) => r.requestsPerSecond,
-        format: perSecond,
-        higherIsBetter: true,
-        target: 0.9,
-      },
+/** Throughput, then p50 and p99 unless `latency` is false, then server CPU per request. */
+function httpMetrics({
+  target,
+  latency = true,
+}: { target?: number; latency?: boolean } = {}): Metric<HttpRound>[] {
+  const targeted = target === undefined ? {} : { target };
+  const speed: Metric<HttpRound>[] = [
+    {
+      label: "throughput",
+      value: (r) => r.requestsPerSecond,
+      format: perSecond,
+      higherIsBetter: true,
+    },
+  ];
+  if (latency) {
+    speed.push(
       {
         label: "p50",
         value: (r) => r.p50Ms,
         format: ms,
         higherIsBetter: false,
-        target: 0.9,
       },
       {
         label: "p99",
         value: (r) => r.p99Ms,
         format: ms,
         higherIsBetter: false,
-        target: 0.9,
       },
-      {
-        label: "server CPU per request",
-        value: cpuOf,
-        format: ms,
-        higherIsBetter: false,
-      },
-    ]),
+    );
+  }
+  return [
+    ...speed.map((metric) => ({ ...metric, ...targeted })),
+    {
+      label: "server CPU per request",
+      value: cpuOf,
+      format: ms,
+      higherIsBetter: false,
+    },
+  ];
+}
+
+export function markdownTable(results: Results): string {
+  const rows: Row[] = [
+    ...comparedRows(
+      "Counter increment",
+      results.increment,
+      httpMetrics({ target: 0.9 }),
+    ),
     ...comparedRows(
       "Counter increment, devtools inspector attached (diagnostic)",
       results.incrementDevtools,
-      [
-        {
-          label: "throughput",
-          value: (r) => r.requestsPerSecond,
-          format: perSecond,
-          higherIsBetter: true,
-        },
-        {
-          label: "server CPU per request",
-          value: cpuOf,
-          format: ms,
-          higherIsBetter: false,
-        },
-      ],
+      httpMetrics({ latency: false }),
     ),
     ...comparedRows(
       "Counter increment against an API-only baseline (diagnostic)",
       results.incrementApiOnly,
-      [
-        {
-          label: "throughput",
-          value: (r) => r.requestsPerSecond,
-          format: perSecond,
-          higherIsBetter: true,
-        },
-        {
-          label: "server CPU per request",
-          value: cpuOf,
-          format: ms,
-          higherIsBetter: false,
-        },
-      ],
+      httpMetrics({ latency: false }),
     ),
-    ...comparedRows("Counter read", results.read, [
-      {
-        label: "throughput",
-        value: (r) => r.requestsPerSecond,
-        format: perSecond,
-        higherIsBetter: true,
-      },
-      {
-        label: "p50",
-        value: (r) => r.p50Ms,
-        format: ms,
-        higherIsBetter: false,
-      },
-      {
-        label: "p99",
-        value: (r) => r.p99Ms,
-        format: ms,
-        higherIsBetter: false,
-      },
-      {
-        label: "server CPU per request",
-        value: cpuOf,
-        format: ms,
-        higherIsBetter: false,
-      },
-    ]),
+    ...comparedRows("Counter read", results.read, httpMetrics()),
     ...Object.entries(results.sharded).map(([shards, rounds]): Row => [
       `Sharded read, ${shards}: p50 / p99, throughput, CPU`,
       `${ms(median(rounds.map((r) => r.p50Ms)))} / ${ms(median(rounds.map((r) => r.p99Ms)))}, ${perSecond(median(rounds.map((r) => r.requestsPerSecond)))}, ${cpu(median(rounds.map(cpuOf)))}`,
