@@ -14,6 +14,8 @@ const strict = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
     frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
   },
   xFrameOptions: "DENY",
   crossOriginResourcePolicy: true,

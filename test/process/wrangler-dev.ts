@@ -20,7 +20,7 @@ export type DevOptions = {
   timeoutMs?: number;
   /** Every chunk wrangler and workerd print, console.log lines from the Worker included. */
   onOutput?: (text: string) => void;
-  /** wrangler's --log-level; "warn" drops its per-request lines and the Worker's console.log. */
+  /** wrangler's --log-level; "warn" drops its per-request lines and the Worker's console lines. */
   logLevel?: "debug" | "log" | "info" | "warn" | "error" | "none";
   /**
    * false runs the same dev server through wrangler's API (./start-worker.ts) without its
