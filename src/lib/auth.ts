@@ -56,3 +56,9 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
   );
   return crypto.subtle.timingSafeEqual(a!, b!);
 }
+
+/** What an admin route declares: the check, and the bearer scheme in the OpenAPI document. */
+export const adminOnly = {
+  middleware: requireAdmin,
+  security: [{ bearer: [] }],
+};

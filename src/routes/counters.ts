@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireAdmin } from "../lib/auth";
+import { adminOnly } from "../lib/auth";
 import { createRouter } from "../lib/hono-env";
 import { callObject } from "../lib/object-call";
 import {
@@ -78,8 +78,7 @@ export const counters = createRouter()
       method: "delete",
       path: "/{name}",
       summary: "Delete a counter's storage (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: { params: Params },
       responses: {
         204: { description: "Deleted" },

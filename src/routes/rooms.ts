@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { requireAdmin } from "../lib/auth";
+import { adminOnly } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import type { AppEnv } from "../lib/hono-env";
 import { createRouter } from "../lib/hono-env";
@@ -195,8 +195,7 @@ export const rooms = createRouter()
       path: "/{room}",
       summary:
         "Close every socket (1001) and delete the room's storage (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: { params: Params },
       responses: {
         204: { description: "Deleted" },

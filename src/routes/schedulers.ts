@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireAdmin } from "../lib/auth";
+import { adminOnly } from "../lib/auth";
 import { createRouter } from "../lib/hono-env";
 import { callObject } from "../lib/object-call";
 import { adminErrors, commonErrors, errorResponse } from "../lib/schemas";
@@ -24,8 +24,7 @@ export const schedulers = createRouter()
       method: "post",
       path: "/{scheduler}/events",
       summary: "Schedule an event (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: {
         params: Params,
         body: {
@@ -60,8 +59,7 @@ export const schedulers = createRouter()
       method: "get",
       path: "/{scheduler}/events",
       summary: "List events of one status, ordered by runAt (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: { params: Params, query: ListQuery },
       responses: {
         200: json(
@@ -95,8 +93,7 @@ export const schedulers = createRouter()
       method: "get",
       path: "/{scheduler}/events/{id}",
       summary: "Read one event (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: { params: EventParams },
       responses: {
         200: json(Event, "The event"),
@@ -122,8 +119,7 @@ export const schedulers = createRouter()
       method: "delete",
       path: "/{scheduler}/events/{id}",
       summary: "Cancel (delete) an event (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: { params: EventParams },
       responses: {
         204: { description: "Cancelled" },
@@ -149,8 +145,7 @@ export const schedulers = createRouter()
       method: "post",
       path: "/{scheduler}/events/{id}/retry",
       summary: "Move a dead event back to pending, due now (admin)",
-      middleware: [requireAdmin] as const,
-      security: [{ bearer: [] }],
+      ...adminOnly,
       request: { params: EventParams },
       responses: {
         200: json(Event, "The revived event"),
