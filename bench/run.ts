@@ -61,15 +61,7 @@ async function main(): Promise<void> {
   log(
     `starting 7 wrangler dev servers (load average ${round1(load.atStart)} on ${cpus().length} cores)`,
   );
-  const [
-    template,
-    baseline,
-    apiOnly,
-    devtools,
-    oneShard,
-    manyShards,
-    scheduler,
-  ] = await Promise.all([
+  const started = await Promise.all([
     startTarget(
       "template",
       templateOptions(state("template"), config, { SHARD_COUNT: "8" }),
@@ -98,7 +90,8 @@ async function main(): Promise<void> {
       },
     }),
   ]);
-  targets.push(
+  targets.push(...started);
+  const [
     template,
     baseline,
     apiOnly,
@@ -106,7 +99,7 @@ async function main(): Promise<void> {
     oneShard,
     manyShards,
     scheduler,
-  );
+  ] = started;
   const pair = [template, baseline];
   try {
     await Promise.all(
