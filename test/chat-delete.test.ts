@@ -2,6 +2,7 @@ import { exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, errorCode, postJson } from "./helpers/http";
+import { NOTHING_STORED, storedState } from "./helpers/storage";
 import {
   ChatClient,
   closeOf,
@@ -34,17 +35,12 @@ describe("deleting a room", () => {
     expect((await closeOf(ada)).code).toBe(1001);
     expect((await closeOf(grace)).code).toBe(1001);
 
-    const tables = await runInDurableObject(roomStub(room), (_, state) =>
-      state.storage.sql
-        .exec<{ n: number }>("SELECT count(*) AS n FROM messages")
-        .one(),
+    const left = await runInDurableObject(roomStub(room), (_, state) =>
+      storedState(state.storage),
     );
-    expect(tables.n).toBe(0);
+    expect(left).toEqual(NOTHING_STORED);
     expect(await storedMessages(room)).toEqual([]);
     expect(await roomStub(room).info()).toEqual({ online: 0 });
-    expect(
-      await runInDurableObject(roomStub(room), (_, s) => s.storage.getAlarm()),
-    ).toBeNull();
   });
 
   it("starts a deleted room over from id 1", async () => {

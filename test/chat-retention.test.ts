@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { Schema } from "../src/lib/schema";
 import {
+  CHAT_SCHEMA,
   ChatHistory,
   DEFAULT_HISTORY_LIMIT,
   historyLimit,
@@ -43,6 +45,7 @@ describe("retention", () => {
   it("prunes a backlog in bounded steps after the limit is lowered", async () => {
     const steps = await inFreshRoom(async (state) => {
       const sql = state.storage.sql;
+      new Schema(state.storage, CHAT_SCHEMA).write(() => {});
       const generous = new ChatHistory(sql, { keep: 1000 });
       for (let i = 1; i <= 350; i++) generous.append("ada", `m${i}`, i);
       const lowered = new ChatHistory(sql, { keep: 10, pruneBatch: 100 });

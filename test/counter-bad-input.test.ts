@@ -1,20 +1,11 @@
-import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_VALUE } from "../src/objects/counter";
 import { api, errorCode, postJson, uniqueName } from "./helpers/http";
+import { seedCounter } from "./helpers/storage";
 
 async function seeded(value: number): Promise<string> {
   const counter = uniqueName("bad");
-  await runInDurableObject(
-    env.COUNTER.getByName(counter),
-    (_instance, state) => {
-      state.storage.sql.exec(
-        "INSERT INTO counter (id, value) VALUES (0, ?)",
-        value,
-      );
-    },
-  );
+  await seedCounter(counter, value);
   return counter;
 }
 

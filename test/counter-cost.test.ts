@@ -23,6 +23,7 @@ describe("rows per counter operation", () => {
 
   it("writes at most three rows per increment with an idempotency key, and none on a replay", async () => {
     const stub = counter();
+    await stub.increment({});
     const first = await runInDurableObject(stub, (instance: Counter, state) =>
       meterSql(state.storage, () =>
         instance.increment({ idempotencyKey: "k1" }),
@@ -34,9 +35,25 @@ describe("rows per counter operation", () => {
         instance.increment({ idempotencyKey: "k1" }),
       ),
     );
-    expect(replay.result).toEqual({ value: 1 });
+    expect(replay.result).toEqual({ value: 2 });
     expect(replay.rowsWritten).toBe(0);
     expect(replay.rowsRead).toBeLessThanOrEqual(1);
+  });
+
+  it("creates its tables with its first write, once, and a first read costs nothing", async () => {
+    const stub = counter();
+    const [read, first, second] = await runInDurableObject(
+      stub,
+      async (instance: Counter, state) => [
+        await meterSql(state.storage, () => instance.get()),
+        await meterSql(state.storage, () => instance.increment({})),
+        await meterSql(state.storage, () => instance.increment({})),
+      ],
+    );
+    expect(read).toMatchObject({ statements: 0, rowsWritten: 0 });
+    // The counter row, plus once per object: the tables, the index and the ledger entry.
+    expect(first.rowsWritten).toBeLessThanOrEqual(5);
+    expect(second).toMatchObject({ statements: 1, rowsWritten: 1 });
   });
 
   it("reads one row to answer a get", async () => {

@@ -9,6 +9,7 @@ import { logRequest } from "../src/lib/logging";
 import { callObject, MAX_ATTEMPTS } from "../src/lib/object-call";
 import { MAX_VALUE, type Counter } from "../src/objects/counter";
 import { api, errorCode, uniqueName } from "./helpers/http";
+import { seedCounter } from "./helpers/storage";
 import { recordLogs } from "./helpers/logs";
 
 type FlaggedError = Error & {
@@ -212,12 +213,7 @@ describe("callObject classifies runtime errors", () => {
 
   it("passes a failure the object returns through its mapped status, without retrying", async () => {
     const name = uniqueName("full");
-    await runInDurableObject(env.COUNTER.getByName(name), (_instance, ctx) => {
-      ctx.storage.sql.exec(
-        "INSERT INTO counter (id, value) VALUES (0, ?)",
-        MAX_VALUE,
-      );
-    });
+    await seedCounter(name, MAX_VALUE);
     const { call, stubs } = harness({ failures: 0, idempotent: true });
     const res = await call(name);
     expect(res.status).toBe(409);

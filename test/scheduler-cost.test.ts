@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { Scheduler } from "../src/objects/scheduler";
 import { uniqueName } from "./helpers/http";
 import { meterSql } from "./helpers/sql-meter";
-import { increment, newScheduler, useFrozenClock } from "./helpers/scheduler";
+import {
+  increment,
+  newScheduler,
+  useFrozenClock,
+  withTables,
+} from "./helpers/scheduler";
 
 useFrozenClock();
 
@@ -19,6 +24,7 @@ async function withBacklog(due: number) {
       stub.create({ runAt: Date.now(), action }),
     ),
   );
+  await withTables(stub);
   await runInDurableObject(stub, (_, state) => {
     state.storage.sql.exec(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)

@@ -1,9 +1,8 @@
-import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_VALUE } from "../src/objects/counter";
 import { MAX_ATTEMPTS } from "../src/objects/scheduler";
 import { ADMIN, api, errorCode, uniqueName } from "./helpers/http";
+import { seedCounter } from "./helpers/storage";
 import {
   advanceTo,
   alarmOf,
@@ -22,17 +21,8 @@ useFrozenClock();
 /** A counter one below the maximum: every increment by 2 answers out_of_range. */
 async function nearlyFullCounter(): Promise<string> {
   const counter = uniqueName("full");
-  await setCounter(counter, MAX_VALUE - 1);
+  await seedCounter(counter, MAX_VALUE - 1);
   return counter;
-}
-
-async function setCounter(counter: string, value: number): Promise<void> {
-  await runInDurableObject(env.COUNTER.getByName(counter), (_, state) => {
-    state.storage.sql.exec(
-      "INSERT OR REPLACE INTO counter (id, value) VALUES (0, ?)",
-      value,
-    );
-  });
 }
 
 function retry(scheduler: string, id: string): Promise<Response> {
@@ -120,7 +110,7 @@ describe("failing events", { timeout: 30_000 }, () => {
     expect(revived.lastError).toMatch(/^out_of_range: /);
     expect(await alarmOf(name)).toBe(Date.now());
 
-    await setCounter(counter, 40);
+    await seedCounter(counter, 40);
     await runAlarm(name);
     expect(await counterValue(counter)).toBe(42);
     expect(await eventOf(name, event.id)).toMatchObject({

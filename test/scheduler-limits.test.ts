@@ -11,6 +11,7 @@ import {
   countByStatus,
   increment,
   newScheduler,
+  withTables,
   runAlarm,
   schedule,
   scheduled,
@@ -28,6 +29,7 @@ async function fill(
   status: "pending" | "done" | "dead",
   runAt: number,
 ): Promise<void> {
+  await withTables(stub);
   await runInDurableObject(stub, (_, state) => {
     state.storage.sql.exec(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)

@@ -1,23 +1,41 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { migrate } from "../src/lib/schema";
+import { Schema } from "../src/lib/schema";
 import { uniqueName } from "./helpers/http";
 import { meterSql } from "./helpers/sql-meter";
+import { tableNames } from "./helpers/storage";
 
 const STEPS = [
   "CREATE TABLE a (x INTEGER)",
   "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (1)",
 ];
 
-// A Counter object is only a convenient SQLite database here; the steps use their own tables.
+// A never-written Counter object is only a convenient empty SQLite database here.
 const database = () => env.COUNTER.getByName(uniqueName("schema"));
 
+const countOf = (sql: SqlStorage, table: string) =>
+  sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
+
 describe("schema migrator", () => {
-  it("applies every step to a fresh database and records each", async () => {
+  it("reads an empty database without creating anything", async () => {
+    const stub = database();
+    const cost = await runInDurableObject(stub, (_instance, state) =>
+      meterSql(state.storage, () => new Schema(state.storage, STEPS).exists),
+    );
+    expect(cost).toMatchObject({ result: false, rowsWritten: 0 });
+    const tables = await runInDurableObject(stub, (_, state) =>
+      tableNames(state.storage),
+    );
+    expect(tables).toEqual([]);
+  });
+
+  it("creates every step with the first write, in its transaction, and records each", async () => {
     const rows = await runInDurableObject(database(), (_instance, state) => {
-      state.storage.sql.exec("DROP TABLE schema_migrations");
-      expect(migrate(state.storage, STEPS)).toBe(2);
+      const schema = new Schema(state.storage, STEPS);
+      schema.write(() => state.storage.sql.exec("INSERT INTO b VALUES (7)"));
+      expect(schema.exists).toBe(true);
+      expect(countOf(state.storage.sql, "b")).toBe(1);
       return state.storage.sql
         .exec("SELECT version FROM schema_migrations ORDER BY version")
         .toArray();
@@ -25,42 +43,66 @@ describe("schema migrator", () => {
     expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
-  it("is a single-statement no-op when the schema is current", async () => {
-    const stub = database();
-    const cost = await runInDurableObject(stub, (_instance, state) => {
-      state.storage.sql.exec("DROP TABLE schema_migrations");
-      migrate(state.storage, STEPS);
-      return meterSql(state.storage, () => migrate(state.storage, STEPS));
+  it("rolls the tables back with a first write that throws, and creates them with the next", async () => {
+    await runInDurableObject(database(), (_instance, state) => {
+      const schema = new Schema(state.storage, STEPS);
+      expect(() =>
+        schema.write(() => {
+          throw new Error("write failed");
+        }),
+      ).toThrow("write failed");
+      expect(schema.exists).toBe(false);
+      expect(tableNames(state.storage)).toEqual([]);
+      schema.write(() => state.storage.sql.exec("INSERT INTO b VALUES (1)"));
+      expect(countOf(state.storage.sql, "b")).toBe(1);
     });
-    expect(cost).toMatchObject({ result: 2, statements: 1, rowsWritten: 0 });
   });
 
-  it("applies only the steps appended since the last run", async () => {
+  it("is a single-statement check with no write when the schema is current", async () => {
+    const cost = await runInDurableObject(database(), (_instance, state) => {
+      new Schema(state.storage, STEPS).write(() => {});
+      return meterSql(state.storage, () => {
+        const schema = new Schema(state.storage, STEPS);
+        schema.write(() => {});
+        return schema.exists;
+      });
+    });
+    expect(cost).toMatchObject({ result: true, statements: 1, rowsWritten: 0 });
+  });
+
+  it("brings older tables up to date on wake, applying only the steps appended since", async () => {
     const count = await runInDurableObject(database(), (_instance, state) => {
-      state.storage.sql.exec("DROP TABLE schema_migrations");
-      migrate(state.storage, STEPS.slice(0, 1));
-      migrate(state.storage, STEPS);
-      return state.storage.sql
-        .exec<{ n: number }>("SELECT count(*) AS n FROM a")
-        .one().n;
+      new Schema(state.storage, STEPS.slice(0, 1)).write(() => {});
+      new Schema(state.storage, STEPS);
+      return countOf(state.storage.sql, "a");
     });
     expect(count).toBe(1);
   });
 
   it("rolls a failing step back whole and refuses a schema newer than the code", async () => {
     await runInDurableObject(database(), (_instance, state) => {
-      state.storage.sql.exec("DROP TABLE schema_migrations");
-      expect(() =>
-        migrate(state.storage, ["CREATE TABLE c (z)", "NOT SQL"]),
-      ).toThrow();
-      const tables = state.storage.sql
-        .exec("SELECT name FROM sqlite_master WHERE name = 'c'")
-        .toArray();
-      expect(tables).toEqual([]);
-      migrate(state.storage, STEPS);
-      expect(() => migrate(state.storage, STEPS.slice(0, 1))).toThrow(
+      const broken = new Schema(state.storage, [
+        "CREATE TABLE c (z)",
+        "NOT SQL",
+      ]);
+      expect(() => broken.write(() => {})).toThrow();
+      expect(tableNames(state.storage)).toEqual([]);
+      new Schema(state.storage, STEPS).write(() => {});
+      expect(() => new Schema(state.storage, STEPS.slice(0, 1))).toThrow(
         /newer than this code/,
       );
+    });
+  });
+
+  it("deletes every table and forgets them, so the next write starts over", async () => {
+    await runInDurableObject(database(), async (_instance, state) => {
+      const schema = new Schema(state.storage, STEPS);
+      schema.write(() => {});
+      await schema.deleteAll();
+      expect(schema.exists).toBe(false);
+      expect(tableNames(state.storage)).toEqual([]);
+      schema.write(() => {});
+      expect(countOf(state.storage.sql, "a")).toBe(1);
     });
   });
 });

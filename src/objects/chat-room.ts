@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, type Failure } from "../lib/errors";
-import { migrate, wipe } from "../lib/schema";
+import { Schema } from "../lib/schema";
 import {
   CHAT_SCHEMA,
   ChatHistory,
@@ -41,10 +41,11 @@ export class ChatRoom extends DurableObject<Env> {
   /** A view rebuilt from the attachments on every wake; the attachments are the truth. */
   readonly #sessions = new Map<WebSocket, Session>();
   readonly #history: ChatHistory;
+  readonly #schema: Schema;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrate(ctx.storage, CHAT_SCHEMA);
+    this.#schema = new Schema(ctx.storage, CHAT_SCHEMA);
     this.#history = new ChatHistory(ctx.storage.sql, {
       keep: historyLimit(env),
     });
@@ -79,8 +80,8 @@ export class ChatRoom extends DurableObject<Env> {
     this.#sessions.set(server, session);
     const messages =
       after === undefined
-        ? this.#history.page({ limit: WELCOME_MESSAGES })
-        : this.#history.page({ after, limit: MAX_PAGE });
+        ? this.#page({ limit: WELCOME_MESSAGES })
+        : this.#page({ after, limit: MAX_PAGE });
     send(server, { type: "welcome", user, online, messages });
     this.#broadcast({ type: "join", user }, server);
     return new Response(null, { status: 101, webSocket: client });
@@ -152,20 +153,27 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   history(options: PageOptions = {}): { messages: ChatMessage[] } {
-    return { messages: this.#history.page(options) };
+    return { messages: this.#page(options) };
   }
 
-  /** Closes every socket with 1001 and deletes every row and the alarm: the room as if never used. */
+  /** Closes every socket with 1001 and deletes every table, row and the alarm: the room as if never used. */
   async destroy(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) {
       const session = this.#sessions.get(ws);
       if (session) this.#closeByRoom(ws, session, 1001, "room deleted");
     }
-    await wipe(this.ctx.storage, CHAT_SCHEMA);
+    await this.#schema.deleteAll();
+  }
+
+  /** A room never written has no messages, answered without creating anything. */
+  #page(options: PageOptions): ChatMessage[] {
+    return this.#schema.exists ? this.#history.page(options) : [];
   }
 
   #publish(user: string, text: string): ChatMessage {
-    const message = this.#history.append(user, text, Date.now());
+    const message = this.#schema.write(() =>
+      this.#history.append(user, text, Date.now()),
+    );
     this.#broadcast({ type: "message", ...message });
     return message;
   }

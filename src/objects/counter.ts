@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, type Failure } from "../lib/errors";
-import { migrate, wipe } from "../lib/schema";
+import { Schema } from "../lib/schema";
 
 /** Largest magnitude a counter may hold: beyond it JSON numbers lose integer precision. */
 export const MAX_VALUE = Number.MAX_SAFE_INTEGER;
@@ -26,12 +26,16 @@ export type CounterValue = { value: number };
 
 /** One counter per object. Every update is one atomic SQL statement: no read-then-write across an await. */
 export class Counter extends DurableObject<Env> {
+  readonly #schema: Schema;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrate(ctx.storage, SCHEMA);
+    this.#schema = new Schema(ctx.storage, SCHEMA);
   }
 
+  /** A counter never written is 0, answered without creating anything. */
   get(): CounterValue {
+    if (!this.#schema.exists) return { value: 0 };
     const row = this.ctx.storage.sql
       .exec<{ value: number }>("SELECT value FROM counter WHERE id = 0")
       .toArray()[0];
@@ -54,9 +58,10 @@ export class Counter extends DurableObject<Env> {
     delta: number,
     idempotencyKey: string | undefined,
   ): Promise<CounterValue | Failure> {
-    if (idempotencyKey === undefined) return this.#apply(delta);
+    if (idempotencyKey === undefined)
+      return this.#schema.write(() => this.#apply(delta));
     const now = Date.now();
-    const result = this.ctx.storage.transactionSync(() => {
+    const result = this.#schema.write(() => {
       const seen = this.ctx.storage.sql
         .exec<{ value: number }>(
           "SELECT value FROM idempotency_keys WHERE key = ? AND expires_at > ?",
@@ -79,13 +84,14 @@ export class Counter extends DurableObject<Env> {
     return result;
   }
 
-  /** Deletes every row and the alarm: the object is as if never written. */
+  /** Deletes every table, row and the alarm: the object is as if never written. */
   destroy(): Promise<void> {
-    return wipe(this.ctx.storage, SCHEMA);
+    return this.#schema.deleteAll();
   }
 
   /** Prunes expired idempotency keys in bounded batches, walking the expiry index. */
   override async alarm(): Promise<void> {
+    if (!this.#schema.exists) return;
     const now = Date.now();
     this.ctx.storage.sql.exec(
       `DELETE FROM idempotency_keys WHERE key IN (

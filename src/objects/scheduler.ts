@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { backoffMs } from "../lib/backoff";
 import { nextCronRun } from "../lib/cron";
 import { fail, type Failure } from "../lib/errors";
-import { migrate } from "../lib/schema";
+import { Schema } from "../lib/schema";
 import { runAction, type Action } from "./scheduler-actions";
 import {
   SCHEDULER_SCHEMA,
@@ -49,13 +49,15 @@ export type EventPage = { events: ScheduledEvent[]; next: Position | null };
  */
 export class Scheduler extends DurableObject<Env> {
   readonly #store: SchedulerStore;
+  readonly #schema: Schema;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrate(ctx.storage, SCHEDULER_SCHEMA);
+    this.#schema = new Schema(ctx.storage, SCHEDULER_SCHEMA);
     this.#store = new SchedulerStore(ctx.storage.sql);
     // Repairs an alarm that is missing or wrong (restored storage, a crash between a write and
-    // setAlarm, older code) on every wake, for one indexed read and a cached getAlarm.
+    // setAlarm, older code) on every wake, for one indexed read and a cached getAlarm; a
+    // scheduler never written has nothing to repair and writes nothing.
     void ctx.blockConcurrencyWhile(() => this.#scheduleNextAlarm());
   }
 
@@ -66,10 +68,7 @@ export class Scheduler extends DurableObject<Env> {
     key,
   }: CreateOptions): Promise<Created | Failure> {
     const now = Date.now();
-    // First, so a key whose done event has expired is free again.
-    this.#prune(now);
-    const existing = key === undefined ? null : this.#store.byKey(key);
-    if (existing) return { event: existing, created: false };
+    // Refused before anything is read or written, so a bad call creates no tables.
     const first = cron === undefined ? runAt : nextCronRun(cron, now);
     if (first === undefined || first === null || !Number.isSafeInteger(first)) {
       return fail(
@@ -77,25 +76,34 @@ export class Scheduler extends DurableObject<Env> {
         "give runAt (epoch ms) or a cron expression that fires",
       );
     }
-    if (this.#store.pendingCount() >= MAX_PENDING) return tooMany();
-    const event = this.#store.insert({
-      id: crypto.randomUUID(),
-      key,
-      runAt: first,
-      cron,
-      action,
-      createdAt: now,
+    const result = this.#schema.write((): Created | Failure => {
+      // First, so a key whose done event has expired is free again.
+      this.#prune(now);
+      const existing = key === undefined ? null : this.#store.byKey(key);
+      if (existing) return { event: existing, created: false };
+      if (this.#store.pendingCount() >= MAX_PENDING) return tooMany();
+      const event = this.#store.insert({
+        id: crypto.randomUUID(),
+        key,
+        runAt: first,
+        cron,
+        action,
+        createdAt: now,
+      });
+      return { event, created: true };
     });
-    await this.#scheduleNextAlarm();
-    return { event, created: true };
+    if ("event" in result && result.created) await this.#scheduleNextAlarm();
+    return result;
   }
 
   get({ id }: EventRef): ScheduledEvent | Failure {
+    if (!this.#schema.exists) return notFound(id);
     this.#prune(Date.now());
     return this.#store.get(id) ?? notFound(id);
   }
 
   list({ status = "pending", limit = 50, after }: ListOptions = {}): EventPage {
+    if (!this.#schema.exists) return { events: [], next: null };
     this.#prune(Date.now());
     const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_PAGE);
     const rows = this.#store.page(status, after ?? null, size + 1);
@@ -109,14 +117,14 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   async cancel({ id }: EventRef): Promise<EventRef | Failure> {
-    if (!this.#store.delete(id)) return notFound(id);
+    if (!this.#schema.exists || !this.#store.delete(id)) return notFound(id);
     await this.#scheduleNextAlarm();
     return { id };
   }
 
   /** A dead event back to pending, due now, with a fresh budget of attempts. */
   async retry({ id }: EventRef): Promise<ScheduledEvent | Failure> {
-    const event = this.#store.get(id);
+    const event = this.#schema.exists ? this.#store.get(id) : null;
     if (!event) return notFound(id);
     if (event.status !== "dead") {
       return fail(
@@ -131,6 +139,7 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    if (!this.#schema.exists) return;
     const now = Date.now();
     try {
       this.#prune(now);
@@ -187,7 +196,9 @@ export class Scheduler extends DurableObject<Env> {
 
   /** The one place the alarm is set: the earliest pending event's time, or no alarm at all. */
   async #scheduleNextAlarm(fromAlarm = false): Promise<void> {
-    const next = this.#store.earliestPendingRunAt();
+    const next = this.#schema.exists
+      ? this.#store.earliestPendingRunAt()
+      : null;
     const current = await this.ctx.storage.getAlarm();
     if (next === null) {
       if (current !== null) await this.ctx.storage.deleteAlarm();

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import type { ScheduledEvent } from "../../src/objects/scheduler";
+import type { ScheduledEvent, Scheduler } from "../../src/objects/scheduler";
 import { ADMIN, api, postJson, uniqueName } from "./http";
+import { tableNames } from "./storage";
 
 export type { ScheduledEvent };
 
@@ -31,6 +32,25 @@ export function advanceTo(ms: number): void {
 export function newScheduler(prefix = "sched") {
   const name = uniqueName(prefix);
   return { name, stub: env.SCHEDULER.getByName(name) };
+}
+
+/**
+ * Gives a scheduler its tables the way any first write does (one event created, then
+ * cancelled), so a test can insert rows into them directly. A no-op once it has them.
+ */
+export async function withTables(
+  stub: DurableObjectStub<Scheduler>,
+): Promise<void> {
+  const tables = await runInDurableObject(stub, (_, state) =>
+    tableNames(state.storage),
+  );
+  if (tables.includes("events")) return;
+  const created = await stub.create({
+    runAt: Date.now() + DAY_MS,
+    action: increment("unused"),
+  });
+  if (!("event" in created)) throw new Error(created.failure.message);
+  await stub.cancel({ id: created.event.id });
 }
 
 export function schedule(
@@ -72,19 +92,21 @@ export function runAlarm(scheduler: string): Promise<boolean> {
   return runDurableObjectAlarm(env.SCHEDULER.getByName(scheduler));
 }
 
-/** Events per status, straight from the table. */
+/** Events per status, straight from the table; none while the scheduler has no tables. */
 export function countByStatus(
   scheduler: string,
 ): Promise<Record<string, number>> {
   return runInDurableObject(env.SCHEDULER.getByName(scheduler), (_, state) =>
-    Object.fromEntries(
-      state.storage.sql
-        .exec<{ status: string; n: number }>(
-          "SELECT status, count(*) AS n FROM events GROUP BY status",
-        )
-        .toArray()
-        .map(({ status, n }) => [status, n]),
-    ),
+    !tableNames(state.storage).includes("events")
+      ? {}
+      : Object.fromEntries(
+          state.storage.sql
+            .exec<{ status: string; n: number }>(
+              "SELECT status, count(*) AS n FROM events GROUP BY status",
+            )
+            .toArray()
+            .map(({ status, n }) => [status, n]),
+        ),
   );
 }
 
