@@ -7,11 +7,16 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
         bindings: { API_TOKEN: "test-token" },
-        // A production-like limit that test/reliability-rate-limit.test.ts swaps in for
-        // WRITE_LIMITER; the suite itself runs under wrangler.jsonc's local default.
+        // Production-like limits that test/reliability-rate-limit.test.ts swaps in for
+        // WRITE_LIMITER and READ_LIMITER; the suite itself runs under wrangler.jsonc's local
+        // defaults.
         ratelimits: {
           TIGHT_WRITE_LIMITER: {
             namespace_id: "9001",
+            simple: { limit: 5, period: 10 },
+          },
+          TIGHT_READ_LIMITER: {
+            namespace_id: "9002",
             simple: { limit: 5, period: 10 },
           },
         },

@@ -23,7 +23,7 @@ export type Target = {
 
 /**
  * The template's own wrangler.jsonc, pointed at a snapshot of src/ (and of the page's assets)
- * taken now, with bench/template/index.ts as `main`: the same Worker with WRITE_LIMITER answered
+ * taken now, with bench/template/index.ts as `main`: the same Worker with both limiters answered
  * in-process, and no client build step. `wrangler dev` reloads the Worker, resetting every
  * object and socket, whenever a file it bundled changes; the snapshot keeps edits made to the
  * working tree during a run out of it. Regenerated on every run, so it cannot drift.

@@ -5,7 +5,7 @@ import { corsForAllowedOrigins } from "./lib/cors";
 import { errorResponse, onError } from "./lib/errors-handler";
 import type { AppEnv } from "./lib/hono-env";
 import { logRequest } from "./lib/logging";
-import { limitWrites } from "./lib/rate-limit";
+import { limitRequests } from "./lib/rate-limit";
 import { apiSecurityHeaders } from "./lib/security-headers";
 import { counters } from "./routes/counters";
 import { rooms } from "./routes/rooms";
@@ -20,7 +20,7 @@ app.use(
   logRequest,
   apiSecurityHeaders,
   corsForAllowedOrigins,
-  limitWrites,
+  limitRequests,
   limitBody,
   parseJson,
 );

@@ -5,12 +5,16 @@ import { app } from "../src/app";
 import { clientKey, LIMIT_PERIOD_SECONDS } from "../src/lib/rate-limit";
 import { api, uniqueName } from "./helpers/http";
 
-/** vitest.config.ts binds it with the shape a deployed environment uses: 5 per 10 s. */
+/** vitest.config.ts binds them with the shape a deployed environment uses: 5 per 10 s. */
 const TIGHT_LIMIT = 5;
+const { TIGHT_WRITE_LIMITER, TIGHT_READ_LIMITER } = env as unknown as Record<
+  string,
+  RateLimit
+>;
 const tight = {
   ...env,
-  WRITE_LIMITER: (env as unknown as { TIGHT_WRITE_LIMITER: RateLimit })
-    .TIGHT_WRITE_LIMITER,
+  WRITE_LIMITER: TIGHT_WRITE_LIMITER!,
+  READ_LIMITER: TIGHT_READ_LIMITER!,
 };
 
 /** A client address no other test uses, so each test has its own budget. */
@@ -41,23 +45,29 @@ const increment = (
 ) => callAs(ip, `/api/counters/${name}/increment`, { method: "POST" }, options);
 
 /**
- * Increments until the first 429. Windows roll over on the clock, so a burst may straddle one
+ * Sends until the first 429. Windows roll over on the clock, so a burst may straddle one
  * boundary and get up to twice the limit through; it cannot get more.
  */
-async function burstUntilLimited(
-  ip: string,
-  name: string,
-  options?: Parameters<typeof callAs>[3],
-) {
+async function untilLimited(send: () => Promise<Response>) {
   let accepted = 0;
   for (let sent = 0; sent <= 2 * TIGHT_LIMIT; sent++) {
-    const res = await increment(ip, name, options);
+    const res = await send();
     if (res.status === 429) return { accepted, limited: res };
     expect(res.status).toBe(200);
     accepted++;
   }
-  throw new Error(`no 429 after ${2 * TIGHT_LIMIT + 1} writes`);
+  throw new Error(`no 429 after ${2 * TIGHT_LIMIT + 1} requests`);
 }
+
+const burstUntilLimited = (
+  ip: string,
+  name: string,
+  options?: Parameters<typeof callAs>[3],
+) => untilLimited(() => increment(ip, name, options));
+
+/** Reads of a new counter name each time, as a script probing names would. */
+const readsUntilLimited = (ip: string) =>
+  untilLimited(() => callAs(ip, `/api/counters/${uniqueName("probe")}`));
 
 describe("per-client rate limit on writes", () => {
   it("answers 429 rate_limited with Retry-After once a client spends its budget, storing nothing", async () => {
@@ -109,6 +119,42 @@ describe("per-client rate limit on writes", () => {
     );
     expect(answers.every((res) => res.status === 200)).toBe(true);
     expect((await env.COUNTER.getByName(name).get()).value).toBe(200);
+  });
+});
+
+describe("per-client rate limit on reads", () => {
+  it("answers 429 rate_limited with Retry-After once a client spends its read budget", async () => {
+    const { accepted, limited } = await readsUntilLimited(uniqueIp());
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThanOrEqual(2 * TIGHT_LIMIT);
+    expect(limited.headers.get("Retry-After")).toBe(
+      String(LIMIT_PERIOD_SECONDS),
+    );
+    expect(await limited.json()).toMatchObject({
+      error: { code: "rate_limited", message: expect.stringMatching(/reads/) },
+    });
+  });
+
+  it("keeps the write budget separate: a client out of reads still writes", async () => {
+    const ip = uniqueIp();
+    await readsUntilLimited(ip);
+    const name = uniqueName("separate");
+    expect((await increment(ip, name)).status).toBe(200);
+    expect((await callAs(ip, `/api/counters/${name}`)).status).toBe(429);
+    expect((await callAs(uniqueIp(), `/api/counters/${name}`)).status).toBe(
+      200,
+    );
+  });
+
+  it("lets the test suite and the benchmark read freely under the local default", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        api(`/api/counters/${uniqueName("local")}`, {
+          headers: { "CF-Connecting-IP": "192.0.2.2" },
+        }),
+      ),
+    );
+    expect(answers.every((res) => res.status === 200)).toBe(true);
   });
 });
 

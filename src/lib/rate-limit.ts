@@ -2,25 +2,28 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "./errors";
 import type { AppEnv } from "./hono-env";
 
-/** The period of the `WRITE_LIMITER` binding in wrangler.jsonc; the binding cannot report it. */
+/** The period of both limiter bindings in wrangler.jsonc; a binding cannot report it. */
 export const LIMIT_PERIOD_SECONDS = 10;
 
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+const READS = new Set(["GET", "HEAD"]);
 
 /**
- * Per-client limit on requests that change state: every method but GET, HEAD and OPTIONS, and
- * WebSocket upgrades (a join is announced to the whole room). Reads are left to the platform.
- * The limiter is approximate and per Cloudflare location, a brake on abuse rather than a quota.
- * If the binding itself fails the request goes through: a limiter outage must not take the API
- * down with it.
+ * Per-client limits, one budget for reads and a separate one for writes. Writes are every method
+ * but GET, HEAD and OPTIONS, plus WebSocket upgrades (a join is announced to the whole room).
+ * Reads are budgeted too: each read of a new name still wakes an object, which stores nothing
+ * but is not free. CORS preflights (OPTIONS) wake nothing and are not counted. The limiters are
+ * approximate and per Cloudflare location, a brake on abuse rather than a quota. If a binding
+ * itself fails the request goes through: a limiter outage must not take the API down with it.
  */
-export const limitWrites = createMiddleware<AppEnv>(async (c, next) => {
+export const limitRequests = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === "OPTIONS") return next();
   const upgrade = c.req.header("Upgrade")?.toLowerCase() === "websocket";
-  if (READS.has(c.req.method) && !upgrade) return next();
+  const read = READS.has(c.req.method) && !upgrade;
+  const limiter = read ? c.env.READ_LIMITER : c.env.WRITE_LIMITER;
   const key = clientKey(c.req.header("CF-Connecting-IP"));
   let allowed = true;
   try {
-    allowed = (await c.env.WRITE_LIMITER.limit({ key })).success;
+    allowed = (await limiter.limit({ key })).success;
   } catch (error) {
     console.error(
       JSON.stringify({
@@ -35,7 +38,7 @@ export const limitWrites = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(
       429,
       "rate_limited",
-      `too many changes from this client; retry in ${LIMIT_PERIOD_SECONDS} s`,
+      `too many ${read ? "reads" : "changes"} from this client; retry in ${LIMIT_PERIOD_SECONDS} s`,
       { "Retry-After": String(LIMIT_PERIOD_SECONDS) },
     );
   }
