@@ -1,10 +1,19 @@
-import type { FanoutRound } from "./chat-fanout.ts";
+import type { ChatResults } from "./chat-scenarios.ts";
+import { chatRows } from "./report-chat.ts";
 import type { WakeResult } from "./cold-wake.ts";
 import type { HttpRound } from "./http-load.ts";
 import type { DrainResult } from "./scheduler-drain.ts";
 import { median, round } from "./stats.ts";
-
-export type Paired<T> = { template: T[]; baseline: T[] };
+import {
+  comparedRows,
+  cpu,
+  ms,
+  perSecond,
+  soloRow,
+  type Metric,
+  type Paired,
+  type Row,
+} from "./table.ts";
 
 export type Results = {
   increment: Paired<HttpRound>;
@@ -14,62 +23,10 @@ export type Results = {
   incrementApiOnly: Paired<HttpRound>;
   read: Paired<HttpRound>;
   sharded: Record<string, HttpRound[]>;
-  fanout: Paired<FanoutRound>;
-  listeners: number;
+  chat: ChatResults;
   scheduler: DrainResult;
   wake: Record<string, WakeResult>;
 };
-
-type Row = [string, string, string, string, string, string];
-
-const ms = (value: number) => `${round(value, 1)} ms`;
-const perSecond = (value: number) => `${Math.round(value)}/s`;
-const cpu = (value: number | null) =>
-  value === null ? "n/a" : `${round(value, 2)} ms`;
-
-/**
- * Template as a fraction of the baseline, from rounds run back to back: each round's ratio,
- * then the median of those, so a slow moment on a shared machine hits both sides of a pair.
- * `higherIsBetter` false turns latencies into speed (baseline ms / template ms).
- */
-export function pairedRatio<T>(
-  pairs: Paired<T>,
-  metric: (round: T) => number,
-  higherIsBetter = true,
-): number {
-  const ratios = pairs.template.map((round, i) => {
-    const t = metric(round);
-    const b = metric(pairs.baseline[i]);
-    return higherIsBetter ? t / b : b / t;
-  });
-  return median(ratios);
-}
-
-type Metric<T> = {
-  label: string;
-  value: (round: T) => number;
-  format: (value: number) => string;
-  higherIsBetter: boolean;
-  target?: number;
-};
-
-function comparedRows<T>(
-  scenario: string,
-  pairs: Paired<T>,
-  metrics: Metric<T>[],
-): Row[] {
-  return metrics.map(({ label, value, format, higherIsBetter, target }) => {
-    const ratio = pairedRatio(pairs, value, higherIsBetter);
-    return [
-      `${scenario}: ${label}`,
-      format(median(pairs.template.map(value))),
-      format(median(pairs.baseline.map(value))),
-      round(ratio).toFixed(2),
-      target === undefined ? "" : `≥ ${target}`,
-      target === undefined ? "" : ratio >= target ? "yes" : "**no**",
-    ];
-  });
-}
 
 const cpuOf = <T extends { cpuMsPerRequest: number | null }>(round: T) =>
   round.cpuMsPerRequest ?? Number.NaN;
@@ -111,6 +68,7 @@ function httpMetrics({
       value: cpuOf,
       format: ms,
       higherIsBetter: false,
+      ...targeted,
     },
   ];
 }
@@ -133,43 +91,13 @@ export function markdownTable(results: Results): string {
       httpMetrics({ latency: false }),
     ),
     ...comparedRows("Counter read", results.read, httpMetrics()),
-    ...Object.entries(results.sharded).map(([shards, rounds]): Row => [
-      `Sharded read, ${shards}: p50 / p99, throughput, CPU`,
-      `${ms(median(rounds.map((r) => r.p50Ms)))} / ${ms(median(rounds.map((r) => r.p99Ms)))}, ${perSecond(median(rounds.map((r) => r.requestsPerSecond)))}, ${cpu(median(rounds.map(cpuOf)))}`,
-      "",
-      "",
-      "",
-      "",
-    ]),
-    ...comparedRows(`Chat fan-out 1→${results.listeners}`, results.fanout, [
-      {
-        label: "delivered",
-        value: (r) => r.deliveredPerSecond,
-        format: perSecond,
-        higherIsBetter: true,
-        target: 0.8,
-      },
-      {
-        label: "delivery p50",
-        value: (r) => r.p50Ms,
-        format: ms,
-        higherIsBetter: false,
-        target: 0.8,
-      },
-      {
-        label: "delivery p99",
-        value: (r) => r.p99Ms,
-        format: ms,
-        higherIsBetter: false,
-        target: 0.8,
-      },
-      {
-        label: "server CPU per post",
-        value: (r) => r.cpuMsPerPost ?? Number.NaN,
-        format: ms,
-        higherIsBetter: false,
-      },
-    ]),
+    ...Object.entries(results.sharded).map(([shards, rounds]): Row =>
+      soloRow(
+        `Sharded read, ${shards}: p50 / p99, throughput, CPU`,
+        `${ms(median(rounds.map((r) => r.p50Ms)))} / ${ms(median(rounds.map((r) => r.p99Ms)))}, ${perSecond(median(rounds.map((r) => r.requestsPerSecond)))}, ${cpu(median(rounds.map(cpuOf)))}`,
+      ),
+    ),
+    ...chatRows(results.chat),
     ...schedulerRows(results.scheduler),
     ...wakeRows(results.wake),
   ];
@@ -189,22 +117,14 @@ export function markdownTable(results: Results): string {
 function schedulerRows(s: DrainResult): Row[] {
   const within = s.maxEventsPerRun <= s.batchSize;
   return [
-    [
+    soloRow(
       `Scheduler, ${s.events} due at once: time to drain`,
       `${round(s.drainSeconds, 1)} s`,
-      "",
-      "",
-      "",
-      "",
-    ],
-    [
+    ),
+    soloRow(
       "Scheduler: lag runAt → run, p50 / p99",
       `${ms(s.lagP50Ms)} / ${ms(s.lagP99Ms)}`,
-      "",
-      "",
-      "",
-      "",
-    ],
+    ),
     [
       "Scheduler: alarm runs, most events in one run",
       `${s.alarmRuns} runs, max ${s.maxEventsPerRun}`,
@@ -213,14 +133,10 @@ function schedulerRows(s: DrainResult): Row[] {
       `≤ ${s.batchSize}`,
       within ? "yes" : "**no**",
     ],
-    [
+    soloRow(
       "Scheduler: creating the events (not a target)",
       `${round(s.createSeconds, 1)} s${s.createdLate ? `, ${s.createdLate} created after the due time` : ""}`,
-      "",
-      "",
-      "",
-      "",
-    ],
+    ),
   ];
 }
 

@@ -3,14 +3,16 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { FanoutRoom, type FanoutRound } from "./chat-fanout.ts";
+import { compareChat } from "./chat-scenarios.ts";
 import { measureWakes, seedCounters } from "./cold-wake.ts";
+import { interleave } from "./interleave.ts";
 import {
   httpRound,
   type HttpRequestSpec,
   type HttpRound,
 } from "./http-load.ts";
-import { markdownTable, type Paired, type Results } from "./report.ts";
+import { markdownTable, type Results } from "./report.ts";
+import type { Paired } from "./table.ts";
 import { alarmRunsIn, drainScheduler } from "./scheduler-drain.ts";
 import {
   baselineOptions,
@@ -36,12 +38,18 @@ const settings = {
   seconds: env("BENCH_SECONDS", 3),
   writeConnections: 8,
   readConnections: 4,
-  listeners: env("BENCH_LISTENERS", 200),
-  postsInFlight: 4,
+  chat: {
+    clients: env("BENCH_CHAT_CLIENTS", 200),
+    rates: [10, 40, 100],
+    seconds: env("BENCH_SECONDS", 3),
+    rounds: env("BENCH_ROUNDS", 5),
+    stormSizes: [200, 500, 1000],
+    stormRounds: env("BENCH_STORM_ROUNDS", 2),
+  },
   events: env("BENCH_EVENTS", 5000),
   coldCounters: 15,
   /** Past this the run is abandoned and every server stopped. */
-  deadlineMs: env("BENCH_DEADLINE_S", 600) * 1000,
+  deadlineMs: env("BENCH_DEADLINE_S", 1500) * 1000,
 };
 
 const targets: Target[] = [];
@@ -133,25 +141,30 @@ async function main(): Promise<void> {
       "32 shards": manyShards,
     };
     for (const target of Object.values(shardTargets)) await seedShards(target);
-    const sharded = await interleave(Object.values(shardTargets), (target) =>
-      httpRound(
-        target.server.url,
-        { path: "/api/sharded-counters/bench-sharded" },
-        {
-          connections: settings.readConnections,
-          seconds: settings.seconds,
-          cpu: target.cpu,
-        },
-      ),
+    const sharded = await interleave(
+      Object.values(shardTargets),
+      settings.rounds,
+      (target) =>
+        httpRound(
+          target.server.url,
+          { path: "/api/sharded-counters/bench-sharded" },
+          {
+            connections: settings.readConnections,
+            seconds: settings.seconds,
+            cpu: target.cpu,
+          },
+        ),
     );
     progress.sharded = Object.fromEntries(
       [...sharded].map(([t, rounds]) => [t.name, rounds]),
     );
     await Promise.all([oneShard.server.stop(), manyShards.server.stop()]);
 
-    log(`chat fan-out to ${settings.listeners} listeners`);
-    const fanout = await compareFanout(pair);
-    progress.fanout = fanout;
+    log(
+      `chat: ${settings.chat.clients} clients at ${settings.chat.rates.join(", ")} msg/s, then reconnect storms`,
+    );
+    const chat = await compareChat([template, baseline], settings.chat);
+    progress.chat = chat;
 
     log(`scheduler: ${settings.events} events due at once`);
     const drained = await drainScheduler({
@@ -190,8 +203,7 @@ async function main(): Promise<void> {
           sharded.get(t)!,
         ]),
       ),
-      fanout,
-      listeners: settings.listeners,
+      chat,
       scheduler: drained,
       wake,
     };
@@ -224,20 +236,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** Runs `measure` on every target once per round, reversing the order every other round. */
-async function interleave<T>(
-  list: Target[],
-  measure: (target: Target) => Promise<T>,
-): Promise<Map<Target, T[]>> {
-  const results = new Map<Target, T[]>(list.map((t) => [t, []]));
-  for (let round = 0; round < settings.rounds; round++) {
-    const order = round % 2 === 0 ? list : [...list].reverse();
-    for (const target of order)
-      results.get(target)!.push(await measure(target));
-  }
-  return results;
-}
-
 /** Interleaved rounds of one request on every target in `list`, after a short warm-up each. */
 async function measureAll(
   list: Target[],
@@ -246,7 +244,7 @@ async function measureAll(
 ): Promise<Map<Target, HttpRound[]>> {
   const warmup = { connections, seconds: 1 };
   for (const t of list) await httpRound(t.server.url, spec, warmup);
-  return interleave(list, (t) =>
+  return interleave(list, settings.rounds, (t) =>
     httpRound(t.server.url, spec, {
       connections,
       seconds: settings.seconds,
@@ -261,36 +259,6 @@ function paired<T>(
   baseline: Target,
 ): Paired<T> {
   return { template: rounds.get(template)!, baseline: rounds.get(baseline)! };
-}
-
-async function compareFanout([template, baseline]: Target[]): Promise<
-  Paired<FanoutRound>
-> {
-  const rooms = new Map<Target, FanoutRoom>();
-  try {
-    for (const t of [template, baseline]) {
-      const room = await FanoutRoom.open(
-        t.server.url,
-        "bench-fanout",
-        settings.listeners,
-      );
-      rooms.set(t, room);
-      await room.round({ seconds: 1, inFlight: settings.postsInFlight });
-    }
-    const rounds = await interleave([template, baseline], (t) =>
-      rooms.get(t)!.round({
-        seconds: settings.seconds,
-        inFlight: settings.postsInFlight,
-        cpu: t.cpu,
-      }),
-    );
-    return {
-      template: rounds.get(template)!,
-      baseline: rounds.get(baseline)!,
-    };
-  } finally {
-    for (const room of rooms.values()) room.close();
-  }
 }
 
 /** Enough writes that every shard exists, so reads measure reads rather than first creations. */

@@ -13,7 +13,7 @@ export type BaselineEnv = {
 
 /**
  * The minimum a Worker needs to do the benchmarked work: a Hono route, an RPC, one SQL
- * statement or one broadcast. No validation, logging, headers, limits or retries. The paths
+ * statement, or a WebSocket handed to the room. No validation, logging, headers, limits or retries. The paths
  * match the template's so the runner sends identical requests to both.
  */
 const app = new Hono<{ Bindings: BaselineEnv }>();
@@ -33,15 +33,6 @@ app.post("/api/counters/:name/increment", async (c) => {
     .catch(() => ({}));
   const value = await c.env.COUNTER.getByName(name).increment(body.by ?? 1);
   return c.json({ name, value });
-});
-
-app.post("/api/rooms/:room/messages", async (c) => {
-  const { user, text } = await c.req.json<{ user: string; text: string }>();
-  const message = await c.env.ROOM.getByName(c.req.param("room")).post(
-    user,
-    text,
-  );
-  return c.json(message, 201);
 });
 
 app.get("/api/rooms/:room/websocket", (c) =>

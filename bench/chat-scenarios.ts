@@ -1,0 +1,77 @@
+import { ChatLoad, type ChatRound } from "./chat-load.ts";
+import { storm, type StormResult } from "./chat-storm.ts";
+import { withBusyCore } from "./cpu-hog.ts";
+import { interleave } from "./interleave.ts";
+import type { Paired } from "./table.ts";
+import type { Target } from "./servers.ts";
+
+export type ChatSettings = {
+  clients: number;
+  /** Messages per second, lowest first; the highest is where losses are counted. */
+  rates: number[];
+  seconds: number;
+  rounds: number;
+  stormSizes: number[];
+  stormRounds: number;
+};
+
+export type ChatResults = {
+  clients: number;
+  /** One entry per rate, in the order of `ChatSettings.rates`. */
+  rates: { rate: number; rounds: Paired<ChatRound> }[];
+  /** The middle rate again with one core kept busy by another thread. */
+  contended: { rate: number; rounds: Paired<ChatRound> };
+  storms: { clients: number; rounds: Paired<StormResult> }[];
+};
+
+/** Fan-out at each rate, then under contention, then reconnect storms: template against baseline. */
+export async function compareChat(
+  [template, baseline]: [Target, Target],
+  settings: ChatSettings,
+): Promise<ChatResults> {
+  const pair = [template, baseline];
+  const rooms = new Map<Target, ChatLoad>();
+  const paired = <T>(rounds: Map<Target, T[]>): Paired<T> => ({
+    template: rounds.get(template)!,
+    baseline: rounds.get(baseline)!,
+  });
+  try {
+    for (const t of pair) {
+      const room = await ChatLoad.open(
+        t.server.url,
+        "bench-chat",
+        settings.clients,
+      );
+      rooms.set(t, room);
+      await room.round({ rate: settings.rates[0], seconds: 1 });
+    }
+    const measure = (rate: number) => (t: Target) =>
+      rooms.get(t)!.round({ rate, seconds: settings.seconds, cpu: t.cpu });
+    const rates = [];
+    for (const rate of settings.rates) {
+      const rounds = await interleave(pair, settings.rounds, measure(rate));
+      rates.push({ rate, rounds: paired(rounds) });
+    }
+    const middle = settings.rates[Math.floor(settings.rates.length / 2)];
+    const contended = await withBusyCore(() =>
+      interleave(pair, settings.rounds, measure(middle)),
+    );
+    for (const room of rooms.values()) room.close();
+    rooms.clear();
+    const storms = [];
+    for (const clients of settings.stormSizes) {
+      const rounds = await interleave(pair, settings.stormRounds, (t, round) =>
+        storm(t.server.url, `bench-storm-${clients}-${round}`, clients),
+      );
+      storms.push({ clients, rounds: paired(rounds) });
+    }
+    return {
+      clients: settings.clients,
+      rates,
+      contended: { rate: middle, rounds: paired(contended) },
+      storms,
+    };
+  } finally {
+    for (const room of rooms.values()) room.close();
+  }
+}
