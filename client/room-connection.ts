@@ -7,6 +7,7 @@ import { Presence } from "./presence";
 type ServerFrame =
   | { type: "welcome"; user: string; online: string[]; messages: ChatMessage[] }
   | { type: "join" | "leave"; user: string }
+  | { type: "presence"; joined: string[]; left: string[] }
   | ({ type: "message" } & ChatMessage)
   | { type: "error"; code: string; message: string };
 
@@ -114,6 +115,11 @@ export class RoomConnection {
         return;
       case "leave":
         this.#presence.leave(frame.user);
+        this.events.online(this.#presence.names());
+        return;
+      case "presence":
+        for (const user of frame.left) this.#presence.leave(user);
+        for (const user of frame.joined) this.#presence.join(user);
         this.events.online(this.#presence.names());
         return;
       case "error":

@@ -46,7 +46,7 @@ describe("messages", () => {
 
     const seenBy = async (client: ChatClient) => {
       const frames = [];
-      for (let i = 0; i < 100; i++) frames.push(await client.next("message"));
+      for (let i = 0; i < 100; i++) frames.push(await client.nextMessage());
       return frames;
     };
     const received = await seenBy(grace);

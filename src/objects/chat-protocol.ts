@@ -25,6 +25,8 @@ export type ServerFrame =
       messages: ChatMessage[];
     }
   | { type: "join" | "leave"; user: string }
+  /** Several joins and leaves at once, as their net change: see chat-presence.ts. */
+  | { type: "presence"; joined: string[]; left: string[] }
   | ({ type: "message" } & ChatMessage)
   | { type: "error"; code: ErrorCode; message: string };
 

@@ -21,6 +21,7 @@ import {
   type ChatMessage,
   type ServerFrame,
 } from "./chat-protocol";
+import { PresenceBatcher, sendQuietly } from "./chat-presence";
 import {
   loadSession,
   saveSession,
@@ -40,6 +41,7 @@ export type PostOptions = { user: string; text: string };
 export class ChatRoom extends DurableObject<Env> {
   /** A view rebuilt from the attachments on every wake; the attachments are the truth. */
   readonly #sessions = new Map<WebSocket, Session>();
+  readonly #presence = new PresenceBatcher(() => this.#sessions.keys());
   readonly #history: ChatHistory;
   readonly #schema: Schema;
 
@@ -53,10 +55,17 @@ export class ChatRoom extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(
       new WebSocketRequestResponsePair("ping", "pong"),
     );
-    for (const ws of ctx.getWebSockets()) {
-      const session = loadSession(ws);
-      if (session && !session.closedByRoom) this.#sessions.set(ws, session);
-    }
+    // In join order, so the online list keeps it. A socket that is already closing will get
+    // its webSocketClose next; it is no longer online.
+    const open = ctx
+      .getWebSockets()
+      .filter((ws) => ws.readyState === WebSocket.OPEN)
+      .flatMap((ws) => {
+        const session = loadSession(ws);
+        return session && !session.closedByRoom ? [{ ws, session }] : [];
+      })
+      .sort((a, b) => a.session.joinedAt - b.session.joinedAt);
+    for (const { ws, session } of open) this.#sessions.set(ws, session);
   }
 
   /** Only the WebSocket upgrade comes here; the Worker has already validated it. */
@@ -76,14 +85,14 @@ export class ChatRoom extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [`user:${user}`]);
     const session: Session = { user, joinedAt: Date.now(), sentAt: [] };
     saveSession(server, session);
-    const online = [...this.#onlineSessions().map((s) => s.user), user];
     this.#sessions.set(server, session);
+    const online = [...this.#sessions.values()].map((s) => s.user);
     const messages =
       after === undefined
         ? this.#page({ limit: WELCOME_MESSAGES })
         : this.#page({ after, limit: MAX_PAGE });
     send(server, { type: "welcome", user, online, messages });
-    this.#broadcast({ type: "join", user }, server);
+    this.#presence.joined(server, user);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -92,7 +101,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!session) return;
     if (isOversized(message)) {
       this.#closeByRoom(ws, session, 1009, "frames are limited to 64 KiB");
-      this.#broadcast({ type: "leave", user: session.user });
+      this.#presence.left(session.user);
       return;
     }
     const parsed = parseClientFrame(message);
@@ -149,7 +158,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   info(): { online: number } {
-    return { online: this.#onlineSessions().length };
+    return { online: this.#sessions.size };
   }
 
   history(options: PageOptions = {}): { messages: ChatMessage[] } {
@@ -158,6 +167,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Closes every socket with 1001 and deletes every table, row and the alarm: the room as if never used. */
   async destroy(): Promise<void> {
+    this.#presence.clear();
     for (const ws of this.ctx.getWebSockets()) {
       const session = this.#sessions.get(ws);
       if (session) this.#closeByRoom(ws, session, 1001, "room deleted");
@@ -174,25 +184,15 @@ export class ChatRoom extends DurableObject<Env> {
     const message = this.#schema.write(() =>
       this.#history.append(user, text, Date.now()),
     );
+    this.#presence.flush();
     this.#broadcast({ type: "message", ...message });
     return message;
   }
 
-  /** One entry per open connection, in the order they joined: a user on two tabs counts twice. */
-  #onlineSessions(): Session[] {
-    return this.ctx
-      .getWebSockets()
-      .filter((ws) => ws.readyState === WebSocket.OPEN)
-      .flatMap((ws) => this.#sessions.get(ws) ?? [])
-      .sort((a, b) => a.joinedAt - b.joinedAt);
-  }
-
-  /** getWebSockets() also returns sockets that are closing; only open ones can take a frame. */
-  #broadcast(frame: ServerFrame, except?: WebSocket): void {
+  /** To every open connection: the sessions map, which a close or the room's own close leaves. */
+  #broadcast(frame: ServerFrame): void {
     const data = JSON.stringify(frame);
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws !== except && ws.readyState === WebSocket.OPEN) ws.send(data);
-    }
+    for (const ws of this.#sessions.keys()) sendQuietly(ws, data);
   }
 
   /** Marked in the attachment first: the peer's answering close may arrive after a hibernation. */
@@ -206,7 +206,7 @@ export class ChatRoom extends DurableObject<Env> {
     const session = this.#sessions.get(ws);
     if (!session) return;
     this.#sessions.delete(ws);
-    this.#broadcast({ type: "leave", user: session.user });
+    this.#presence.left(session.user);
   }
 }
 

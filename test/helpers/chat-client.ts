@@ -5,6 +5,7 @@ export type Frame = { type: string } & Record<string, unknown>;
 export type Message = { id: number; user: string; text: string; at: number };
 
 const TIMEOUT_MS = 3_000;
+const PRESENCE_FRAMES = new Set(["join", "leave", "presence"]);
 
 export const roomName = () => `room-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -33,15 +34,18 @@ export function upgrade(
 /** The client end of a real socket through the Worker, with frames queued for `next`. */
 export class ChatClient {
   readonly #queue: Frame[] = [];
+  /** Who is online as this client sees it: the welcome's list, then every presence frame. */
+  online: string[] = [];
   #wake: (() => void) | null = null;
   readonly closed: Promise<CloseEvent>;
 
   private constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (event) => {
       const data = event.data as string;
-      this.#queue.push(
-        data === "pong" ? { type: "pong" } : (JSON.parse(data) as Frame),
-      );
+      const frame =
+        data === "pong" ? { type: "pong" } : (JSON.parse(data) as Frame);
+      applyPresence(this.online, frame);
+      this.#queue.push(frame);
       this.#wake?.();
     });
     this.closed = new Promise((resolve) =>
@@ -82,6 +86,28 @@ export class ChatClient {
     return frame;
   }
 
+  /** The next chat message, past any presence frames (join, leave, presence) before it. */
+  async nextMessage(timeoutMs = TIMEOUT_MS): Promise<Frame> {
+    for (;;) {
+      const frame = await this.#take(timeoutMs);
+      if (PRESENCE_FRAMES.has(frame.type)) continue;
+      expect(frame.type, JSON.stringify(frame)).toBe("message");
+      return frame;
+    }
+  }
+
+  /** Takes presence frames until this client's online list holds exactly `users`. */
+  async settleOnline(users: string[], timeoutMs = TIMEOUT_MS): Promise<void> {
+    const expected = [...users].sort().join();
+    for (;;) {
+      while (PRESENCE_FRAMES.has(this.#queue[0]?.type ?? ""))
+        this.#queue.shift();
+      if ([...this.online].sort().join() === expected) return;
+      const frame = await this.#take(timeoutMs);
+      expect(PRESENCE_FRAMES.has(frame.type), JSON.stringify(frame)).toBe(true);
+    }
+  }
+
   /**
    * Everything the room sent before now has arrived: `ping` is answered by the runtime on the
    * same ordered socket, so its `pong` comes after any earlier frame. Returns those frames.
@@ -115,6 +141,22 @@ export class ChatClient {
       this.#wake = null;
     }
     return this.#queue.shift()!;
+  }
+}
+
+/** A user on two tabs is online twice; `presence` carries a burst's net change. */
+function applyPresence(online: string[], frame: Frame): void {
+  const remove = (user: string) => {
+    const at = online.indexOf(user);
+    if (at !== -1) online.splice(at, 1);
+  };
+  if (frame.type === "welcome")
+    online.splice(0, online.length, ...(frame.online as string[]));
+  if (frame.type === "join") online.push(frame.user as string);
+  if (frame.type === "leave") remove(frame.user as string);
+  if (frame.type === "presence") {
+    for (const user of frame.left as string[]) remove(user);
+    online.push(...(frame.joined as string[]));
   }
 }
 
