@@ -13,7 +13,11 @@ import {
 } from "./http-load.ts";
 import { markdownTable, type Results } from "./report.ts";
 import type { Paired } from "./table.ts";
-import { alarmRunsIn, drainScheduler } from "./scheduler-drain.ts";
+import {
+  alarmRunsIn,
+  drainScheduler,
+  type AlarmRun,
+} from "./scheduler-drain.ts";
 import {
   baselineOptions,
   restart,
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
   const state = (name: string) => join(root, name);
   const config = await writeTemplateConfig();
   const baselineConfig = await writeBaselineWithPageConfig();
-  const alarmLog: number[] = [];
+  const alarmLog: AlarmRun[] = [];
   let pendingOutput = "";
   const load = { atStart: loadavg()[0] };
   log(

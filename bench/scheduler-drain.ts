@@ -3,6 +3,9 @@ import { latencySummary } from "./stats.ts";
 
 export type DrainResult = {
   events: number;
+  /** The same number of events created with one request each, on another scheduler. */
+  singleCreateSeconds: number;
+  /** Created with the batch route, MAX_BATCH events a request. */
   createSeconds: number;
   /** Events whose creation finished after the shared due time (they ran "as soon as possible"). */
   createdLate: number;
@@ -13,10 +16,16 @@ export type DrainResult = {
   alarmRuns: number;
   maxEventsPerRun: number;
   batchSize: number;
+  /** Summed over the alarm runs: time spent waiting for the actions' RPCs to answer. */
+  actionSeconds: number;
 };
 
+export type AlarmRun = { ran: number; actionMs: number };
+
 const CREATE_CONCURRENCY = 16;
-const PROBE_EVENTS = 200;
+const BATCH_CONCURRENCY = 4;
+const MAX_BATCH = 100;
+const PROBE_EVENTS = 1_000;
 /** If creating the events would take longer, some are created late (and reported as such). */
 const MAX_LEAD_MS = 240_000;
 const DRAIN_TIMEOUT_MS = 180_000;
@@ -46,8 +55,8 @@ export async function drainScheduler({
 }: {
   baseUrl: string;
   events: number;
-  /** Every `ran` count logged so far; the caller feeds it from wrangler's output. */
-  alarmLog: number[];
+  /** Every alarm run logged so far; the caller feeds it from wrangler's output. */
+  alarmLog: AlarmRun[];
 }): Promise<DrainResult> {
   const batchSize = await schedulerBatchSize();
   const scheduler = `bench-${Date.now()}`;
@@ -55,20 +64,31 @@ export async function drainScheduler({
   const executedAt = new Map<string, number>();
   const listener = await listen(baseUrl, room, executedAt);
 
-  // Creation speed on this machine decides how far ahead the shared due time must be. The
-  // probe warms the path first (the first calls pay for module and object start-up), then times
-  // PROBE_EVENTS creations on the scheduler that will run the real ones.
+  // One request per event, as a client without the batch route would: on a scheduler of its
+  // own, due long after the run, so only the creation is measured.
   const later = Date.now() + 3_600_000;
-  await createMany(baseUrl, scheduler, room, CREATE_CONCURRENCY, later, "warm");
+  const singleStart = performance.now();
+  await createOneByOne(baseUrl, `${scheduler}-single`, room, events, later);
+  const singleCreateSeconds = (performance.now() - singleStart) / 1000;
+
+  // Batch creation speed decides how far ahead the shared due time must be. The probe warms
+  // the path first, then times PROBE_EVENTS creations on the scheduler that runs the real ones.
+  await createInBatches(baseUrl, scheduler, room, MAX_BATCH, later, "warm");
   const probeStart = performance.now();
-  await createMany(baseUrl, scheduler, room, PROBE_EVENTS, later, "probe");
+  await createInBatches(baseUrl, scheduler, room, PROBE_EVENTS, later, "probe");
   const perEventMs = (performance.now() - probeStart) / PROBE_EVENTS;
   const leadMs = Math.min(MAX_LEAD_MS, perEventMs * events * 1.3 + 5_000);
   const runAt = Date.now() + Math.ceil(leadMs);
 
   const alarmRunsBefore = alarmLog.length;
   const createStart = performance.now();
-  const finishedAt = await createMany(baseUrl, scheduler, room, events, runAt);
+  const finishedAt = await createInBatches(
+    baseUrl,
+    scheduler,
+    room,
+    events,
+    runAt,
+  );
   const createSeconds = (performance.now() - createStart) / 1000;
   const createdLate = finishedAt.filter((at) => at > runAt).length;
 
@@ -82,31 +102,34 @@ export async function drainScheduler({
   }
   const lags = [...executedAt.values()].map((at) => at - runAt);
   const { p50, p99 } = latencySummary(lags);
-  const runs = alarmLog.slice(alarmRunsBefore).filter((ran) => ran > 0);
+  const runs = alarmLog.slice(alarmRunsBefore).filter((run) => run.ran > 0);
   return {
     events,
+    singleCreateSeconds,
     createSeconds,
     createdLate,
     drainSeconds: Math.max(...lags) / 1000,
     lagP50Ms: p50,
     lagP99Ms: p99,
     alarmRuns: runs.length,
-    maxEventsPerRun: Math.max(0, ...runs),
+    maxEventsPerRun: Math.max(0, ...runs.map((run) => run.ran)),
     batchSize,
+    actionSeconds: runs.reduce((sum, run) => sum + run.actionMs, 0) / 1000,
   };
 }
 
-/** The `ran` count of each `scheduler_alarm` log line among complete lines of wrangler output. */
-export function alarmRunsIn(lines: string[]): number[] {
+/** Each `scheduler_alarm` log line among complete lines of wrangler output. */
+export function alarmRunsIn(lines: string[]): AlarmRun[] {
   return lines.flatMap((line) => {
     if (!line.includes('"scheduler_alarm"')) return [];
     try {
       const entry = JSON.parse(line.slice(line.indexOf("{"))) as {
         event?: string;
         ran?: number;
+        actionMs?: number;
       };
       return entry.event === "scheduler_alarm" && typeof entry.ran === "number"
-        ? [entry.ran]
+        ? [{ ran: entry.ran, actionMs: entry.actionMs ?? 0 }]
         : [];
     } catch {
       return [];
@@ -114,8 +137,27 @@ export function alarmRunsIn(lines: string[]): number[] {
   });
 }
 
-/** Creates `count` events; returns when each creation was acknowledged (epoch ms). */
-async function createMany(
+const body = (room: string, runAt: number, text: string) => ({
+  at: runAt,
+  action: { type: "chat.post", room, text },
+});
+
+/** Creates `count` events, one request each; returns when each was acknowledged (epoch ms). */
+function createOneByOne(
+  baseUrl: string,
+  scheduler: string,
+  room: string,
+  count: number,
+  runAt: number,
+): Promise<number[]> {
+  const url = `${baseUrl}/api/schedulers/${scheduler}/events`;
+  return inParallel(count, 1, CREATE_CONCURRENCY, (first) =>
+    post(url, body(room, runAt, `single ${first}`), 201),
+  );
+}
+
+/** Creates `count` events, MAX_BATCH a request; returns when each was acknowledged (epoch ms). */
+function createInBatches(
   baseUrl: string,
   scheduler: string,
   room: string,
@@ -123,31 +165,51 @@ async function createMany(
   runAt: number,
   label = "event",
 ): Promise<number[]> {
+  const url = `${baseUrl}/api/schedulers/${scheduler}/events/batch`;
+  return inParallel(count, MAX_BATCH, BATCH_CONCURRENCY, (first, size) =>
+    post(
+      url,
+      {
+        events: Array.from({ length: size }, (_, i) =>
+          body(room, runAt, `${label} ${first + i}`),
+        ),
+      },
+      200,
+    ),
+  );
+}
+
+/** `count` items in chunks of `chunk`, `concurrency` requests in flight; one timestamp per item. */
+async function inParallel(
+  count: number,
+  chunk: number,
+  concurrency: number,
+  send: (first: number, size: number) => Promise<void>,
+): Promise<number[]> {
   const finishedAt: number[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: CREATE_CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < count) {
-        const index = next++;
-        const res = await fetch(
-          `${baseUrl}/api/schedulers/${scheduler}/events`,
-          {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-              at: runAt,
-              action: { type: "chat.post", room, text: `${label} ${index}` },
-            }),
-          },
-        );
-        await res.arrayBuffer();
-        if (res.status !== 201)
-          throw new Error(`create answered ${res.status}`);
-        finishedAt.push(Date.now());
+        const first = next;
+        const size = Math.min(chunk, count - first);
+        next += size;
+        await send(first, size);
+        finishedAt.push(...Array<number>(size).fill(Date.now()));
       }
     }),
   );
   return finishedAt;
+}
+
+async function post(url: string, json: unknown, status: number) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(json),
+  });
+  await res.arrayBuffer();
+  if (res.status !== status) throw new Error(`${url} answered ${res.status}`);
 }
 
 async function listen(

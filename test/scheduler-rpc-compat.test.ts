@@ -36,9 +36,12 @@ describe(
           created: true,
         },
       );
+      expect(
+        await scheduler.createMany({ events: [{ runAt, action, key: "m" }] }),
+      ).toMatchObject({ created: [true], events: [{ key: "m" }] });
       expect(await scheduler.get({ id })).toMatchObject({ id, runAt });
-      expect((await scheduler.list()).events).toHaveLength(3);
-      expect((await scheduler.list({})).events).toHaveLength(3);
+      expect((await scheduler.list()).events).toHaveLength(4);
+      expect((await scheduler.list({})).events).toHaveLength(4);
       expect(
         await scheduler.list({
           status: "pending",

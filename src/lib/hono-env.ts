@@ -33,7 +33,7 @@ function validationError(target: string, error: ZodError): ApiError {
     return new ApiError(
       400,
       "unknown_field",
-      `unknown field(s): ${issue.keys.join(", ")}`,
+      `unknown field(s)${field ? ` in ${field}` : ""}: ${issue.keys.join(", ")}`,
     );
   }
   const where = field

@@ -18,6 +18,8 @@ export type { ScheduledEvent } from "./scheduler-store";
 export const BATCH_SIZE = 50;
 export const MAX_ATTEMPTS = 8;
 export const MAX_PENDING = 10_000;
+/** Events one `createMany` call takes. */
+export const MAX_BATCH = 100;
 export const MAX_PAGE = 100;
 export const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const PRUNE_BATCH = 100;
@@ -33,6 +35,9 @@ export type CreateOptions = {
   key?: string;
 };
 export type Created = { event: ScheduledEvent; created: boolean };
+export type CreateManyOptions = { events: CreateOptions[] };
+/** In the order given: `created[i]` is false where item i's key named an existing event. */
+export type CreatedMany = { events: ScheduledEvent[]; created: boolean[] };
 export type EventRef = { id: string };
 export type Position = { runAt: number; id: string };
 export type ListOptions = {
@@ -61,38 +66,62 @@ export class Scheduler extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(() => this.#scheduleNextAlarm());
   }
 
-  async create({
-    runAt,
-    cron,
-    action,
-    key,
-  }: CreateOptions): Promise<Created | Failure> {
+  async create(options: CreateOptions): Promise<Created | Failure> {
     const now = Date.now();
     // Refused before anything is read or written, so a bad call creates no tables.
-    const first = cron === undefined ? runAt : nextCronRun(cron, now);
-    if (first === undefined || first === null || !Number.isSafeInteger(first)) {
-      return fail(
-        "invalid_request",
-        "give runAt (epoch ms) or a cron expression that fires",
-      );
-    }
-    const result = this.#schema.write((): Created | Failure => {
+    const first = firstRun(options, now);
+    if (typeof first !== "number") return first;
+    const result = this.#schema.write(() => {
       // First, so a key whose done event has expired is free again.
       this.#prune(now);
-      const existing = key === undefined ? null : this.#store.byKey(key);
-      if (existing) return { event: existing, created: false };
-      if (this.#store.pendingCount() >= MAX_PENDING) return tooMany();
-      const event = this.#store.insert({
-        id: crypto.randomUUID(),
-        key,
-        runAt: first,
-        cron,
-        action,
-        createdAt: now,
-      });
-      return { event, created: true };
+      return this.#add(
+        options,
+        first,
+        now,
+        () => this.#store.pendingCount() < MAX_PENDING,
+      );
     });
     if ("event" in result && result.created) await this.#scheduleNextAlarm();
+    return result;
+  }
+
+  /**
+   * Up to MAX_BATCH events, all or nothing, in one transaction: an item that cannot be added
+   * rolls back the ones before it. Keys work as in `create`, within the batch too.
+   */
+  async createMany({
+    events,
+  }: CreateManyOptions): Promise<CreatedMany | Failure> {
+    if (events.length < 1 || events.length > MAX_BATCH) {
+      return fail("invalid_request", `give 1-${MAX_BATCH} events`);
+    }
+    const now = Date.now();
+    const firsts: number[] = [];
+    for (const [index, item] of events.entries()) {
+      const first = firstRun(item, now);
+      if (typeof first !== "number") return atIndex(first, index);
+      firsts.push(first);
+    }
+    let result: CreatedMany;
+    try {
+      result = this.#schema.write(() => {
+        this.#prune(now);
+        let room = MAX_PENDING - this.#store.pendingCount();
+        const added = events.map((item, index) => {
+          const one = this.#add(item, firsts[index]!, now, () => room-- > 0);
+          if ("failure" in one) throw new RolledBack(atIndex(one, index));
+          return one;
+        });
+        return {
+          events: added.map((one) => one.event),
+          created: added.map((one) => one.created),
+        };
+      });
+    } catch (error) {
+      if (error instanceof RolledBack) return error.failure;
+      throw error;
+    }
+    if (result.created.includes(true)) await this.#scheduleNextAlarm();
     return result;
   }
 
@@ -151,6 +180,8 @@ export class Scheduler extends DurableObject<Env> {
           event: "scheduler_alarm",
           ran: due.length,
           failed: succeeded.filter((ok) => !ok).length,
+          // The clock moves only across I/O, so this is the wait for the actions' RPCs.
+          actionMs: Date.now() - now,
         }),
       );
     } catch (error) {
@@ -165,6 +196,27 @@ export class Scheduler extends DurableObject<Env> {
       );
     }
     await this.#scheduleNextAlarm(true);
+  }
+
+  /** Stores one new event, or finds the one its key names; `hasRoom` guards the pending limit. */
+  #add(
+    { cron, action, key }: CreateOptions,
+    runAt: number,
+    now: number,
+    hasRoom: () => boolean,
+  ): Created | Failure {
+    const existing = key === undefined ? null : this.#store.byKey(key);
+    if (existing) return { event: existing, created: false };
+    if (!hasRoom()) return tooMany();
+    const event = this.#store.insert({
+      id: crypto.randomUUID(),
+      key,
+      runAt,
+      cron,
+      action,
+      createdAt: now,
+    });
+    return { event, created: true };
   }
 
   /** Runs one event and records the outcome; resolves to whether the action succeeded. */
@@ -213,6 +265,35 @@ export class Scheduler extends DurableObject<Env> {
 
   #prune(now: number): void {
     this.#store.pruneDone(now - DONE_RETENTION_MS, PRUNE_BATCH);
+  }
+}
+
+/** The first run time: `runAt`, or the cron expression's next occurrence. */
+function firstRun(
+  { runAt, cron }: CreateOptions,
+  now: number,
+): number | Failure {
+  const first = cron === undefined ? runAt : nextCronRun(cron, now);
+  if (first === undefined || first === null || !Number.isSafeInteger(first)) {
+    return fail(
+      "invalid_request",
+      "give runAt (epoch ms) or a cron expression that fires",
+    );
+  }
+  return first;
+}
+
+function atIndex({ failure }: Failure, index: number): Failure {
+  return fail(failure.code, `events[${index}]: ${failure.message}`);
+}
+
+/** Thrown inside the batch transaction to roll it back, carrying the item's failure out. */
+class RolledBack extends Error {
+  readonly failure: Failure;
+
+  constructor(failure: Failure) {
+    super(failure.failure.message);
+    this.failure = failure;
   }
 }
 

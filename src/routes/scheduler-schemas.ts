@@ -9,7 +9,12 @@ import {
   TEXT_RULE,
   USER_RULE,
 } from "../objects/chat-protocol";
-import { MAX_PAGE, type Position } from "../objects/scheduler";
+import {
+  MAX_BATCH,
+  MAX_PAGE,
+  type CreateOptions,
+  type Position,
+} from "../objects/scheduler";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const AT_RULE =
@@ -92,6 +97,15 @@ export const CreateBody = z
   })
   .openapi("NewScheduledEvent");
 
+export const BatchBody = z
+  .strictObject({
+    events: z
+      .array(CreateBody)
+      .min(1, `must hold 1-${MAX_BATCH} events`)
+      .max(MAX_BATCH, `must hold 1-${MAX_BATCH} events`),
+  })
+  .openapi("NewScheduledEventBatch");
+
 const ActionView = z
   .union([
     z.object({
@@ -146,7 +160,7 @@ export const ListQuery = z.strictObject({
 });
 
 /** The first run time of a one-shot event; undefined for cron, which the object computes. */
-export function firstRunAt(
+function firstRunAt(
   at: number | string | undefined,
   delay: number | undefined,
   cron: string | undefined,
@@ -171,6 +185,19 @@ export function firstRunAt(
     );
   }
   return runAt;
+}
+
+/** A validated create body as the object takes it; `where` prefixes an error's message. */
+export function createOptions(
+  { at, delay, cron, action, key }: z.infer<typeof CreateBody>,
+  where = "",
+): CreateOptions {
+  try {
+    return { runAt: firstRunAt(at, delay, cron), cron, action, key };
+  } catch (error) {
+    if (!(error instanceof ApiError) || !where) throw error;
+    throw new ApiError(400, error.code, `${where}: ${error.message}`);
+  }
 }
 
 /** Opaque to clients: base64url of the last event's runAt and id. */

@@ -4,11 +4,12 @@ import { createRouter } from "../lib/hono-env";
 import { callObject } from "../lib/object-call";
 import { adminErrors, commonErrors, errorResponse } from "../lib/schemas";
 import {
+  BatchBody,
   CreateBody,
+  createOptions,
   encodeCursor,
   Event,
   EventParams,
-  firstRunAt,
   ListQuery,
   Params,
 } from "./scheduler-schemas";
@@ -42,16 +43,64 @@ export const schedulers = createRouter()
     }),
     async (c) => {
       const { scheduler } = c.req.valid("param");
-      const { at, delay, cron, action, key } = c.req.valid("json");
-      const runAt = firstRunAt(at, delay, cron);
+      const options = createOptions(c.req.valid("json"));
       const { event, created } = await callObject(
         c,
         c.env.SCHEDULER,
         scheduler,
-        (stub) => stub.create({ runAt, cron, action, key }),
-        { idempotent: key !== undefined },
+        (stub) => stub.create(options),
+        { idempotent: options.key !== undefined },
       );
       return created ? c.json(event, 201) : c.json(event, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{scheduler}/events/batch",
+      summary: "Schedule up to 100 events at once, all or nothing (admin)",
+      ...adminOnly,
+      request: {
+        params: Params,
+        body: {
+          required: true,
+          content: { "application/json": { schema: BatchBody } },
+        },
+      },
+      responses: {
+        200: json(
+          z
+            .object({
+              events: z.array(Event),
+              created: z.array(z.boolean()).openapi({
+                description:
+                  "Per item, in order: false where its key named an existing event",
+              }),
+            })
+            .openapi("ScheduledEventBatch"),
+          "Every item stored, or found by its key",
+        ),
+        409: errorResponse(
+          "The batch would take the scheduler past 10 000 pending events; nothing stored",
+        ),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler } = c.req.valid("param");
+      const events = c.req
+        .valid("json")
+        .events.map((item, i) => createOptions(item, `events[${i}]`));
+      const result = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.createMany({ events }),
+        // Safe to repeat only when every item carries a key.
+        { idempotent: events.every((item) => item.key !== undefined) },
+      );
+      return c.json(result, 200);
     },
   )
   .openapi(
