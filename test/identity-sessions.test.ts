@@ -39,7 +39,13 @@ async function welcomeOf(
 ): Promise<{ ws: WebSocket; welcome: Record<string, unknown> }> {
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
-  const welcome = new Promise<Record<string, unknown>>((resolve) =>
+  const welcome = nextFrame(ws);
+  ws.accept();
+  return { ws, welcome: await welcome };
+}
+
+function nextFrame(ws: WebSocket): Promise<Record<string, unknown>> {
+  return new Promise((resolve) =>
     ws.addEventListener(
       "message",
       (event) =>
@@ -47,8 +53,6 @@ async function welcomeOf(
       { once: true },
     ),
   );
-  ws.accept();
-  return { ws, welcome: await welcome };
 }
 
 describe("verified mode with a credential", () => {
@@ -95,14 +99,7 @@ describe("verified mode with a credential", () => {
     const room = roomName();
     const { token } = await mint("ada");
     const { ws } = await welcomeOf(await upgradeAs(room, "ada", bearer(token)));
-    const echoed = new Promise<Record<string, unknown>>((resolve) =>
-      ws.addEventListener(
-        "message",
-        (event) =>
-          resolve(JSON.parse(event.data as string) as Record<string, unknown>),
-        { once: true },
-      ),
-    );
+    const echoed = nextFrame(ws);
     ws.send(JSON.stringify({ type: "message", text: "hi", user: "bob" }));
     expect(await echoed).toMatchObject({
       type: "message",

@@ -7,7 +7,13 @@ import { createRouter } from "../lib/hono-env";
 import { identify, withoutCredentials } from "../lib/identity";
 import { callObject } from "../lib/object-call";
 import { isAllowedOrigin } from "../lib/origins";
-import { adminErrors, commonErrors, errorResponse, Name } from "../lib/schemas";
+import {
+  adminErrors,
+  commonErrors,
+  errorResponse,
+  json,
+  Name,
+} from "../lib/schemas";
 import {
   cleanText,
   cleanUser,
@@ -75,11 +81,6 @@ const LOCATION_HINTS = [
 const Message = z
   .object({ id: z.int(), user: z.string(), text: z.string(), at: z.int() })
   .openapi("ChatMessage");
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 /** For the OpenAPI document: optional in open mode (the empty entry), required in verified mode. */
 const userCredential = (schemes: string[]): Record<string, string[]>[] => [

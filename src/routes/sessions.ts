@@ -6,13 +6,8 @@ import {
   startSession,
   type IdentityMode,
 } from "../lib/identity";
-import { adminErrors, commonErrors } from "../lib/schemas";
+import { adminErrors, commonErrors, json } from "../lib/schemas";
 import { User } from "./rooms";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 /** How this deployment knows who a chat user is, and the route that mints its credentials. */
 export const sessions = createRouter()
