@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { sessionCookieName } from "../src/lib/identity";
+import { sessionCookieName, withoutCredentials } from "../src/lib/identity";
 import { SESSION } from "../src/lib/session-token";
 import { loadWorker, roomName, storedMessages } from "./helpers/chat-client";
 import { ADMIN, errorCode } from "./helpers/http";
@@ -108,6 +108,17 @@ describe("verified mode with a credential", () => {
     });
     ws.close(1000);
     expect((await storedMessages(room)).map((m) => m.user)).toEqual(["ada"]);
+  });
+
+  it("hands the room no credentials", () => {
+    const forwarded = withoutCredentials(
+      new Headers({
+        Authorization: "Bearer x",
+        Cookie: "a=b",
+        Upgrade: "websocket",
+      }),
+    );
+    expect([...forwarded.keys()]).toEqual(["upgrade"]);
   });
 
   it("keeps names distinct: one cookie per name", () => {

@@ -198,8 +198,8 @@ export const rooms = createRouter()
     }),
     async (c) => {
       const { room } = c.req.valid("param");
-      const { text, ...claimed } = c.req.valid("json");
-      const { user } = await identify(c, claimed.user);
+      const { user: claimed, text } = c.req.valid("json");
+      const { user } = await identify(c, claimed);
       const message = await callObject(
         c,
         c.env.CHAT_ROOM,
@@ -265,7 +265,7 @@ export const rooms = createRouter()
     }),
     async (c) => {
       const { room } = c.req.valid("param");
-      const { location, after, ...claimed } = c.req.valid("query");
+      const { user: claimed, after, location } = c.req.valid("query");
       const origin = c.req.header("Origin");
       if (origin !== undefined && !isAllowedOrigin(origin, c.req.url, c.env)) {
         throw new ApiError(
@@ -274,7 +274,7 @@ export const rooms = createRouter()
           "this Origin may not open sockets here; see ALLOWED_ORIGINS",
         );
       }
-      const { user } = await identify(c, claimed.user);
+      const { user } = await identify(c, claimed);
       // The object reads the verified name from the query this Worker writes, never the
       // client's, and gets no credentials. Not retried: a failed attempt may still have
       // joined, and the client reconnects anyway.
