@@ -118,3 +118,26 @@ test("a lost credential is replaced without the person noticing", async () => {
   assert.equal(await page.locator("#chat .error").textContent(), "");
   await context.close();
 });
+
+test("the credential is renewed before it expires, while the chat stays live", async () => {
+  const room = `room-${randomUUID().slice(0, 8)}`;
+  const context = await stack.browser.newContext();
+  const page = await context.newPage();
+  let mints = 0;
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/sessions"))
+      mints++;
+  });
+  // The page's clock, so 14 minutes pass in an instant; the server keeps real time.
+  await page.clock.install();
+  await page.goto(stack.server.url);
+  await joinRoom(page, room, "dave");
+  await say(page, "early");
+  assert.equal(mints, 1);
+
+  await page.clock.fastForward("14:00");
+  await until("a renewal", () => (mints === 2 ? true : undefined));
+  await say(page, "later");
+  assert.equal(await page.locator("#chat .error").textContent(), "");
+  await context.close();
+});
