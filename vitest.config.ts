@@ -6,7 +6,12 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
-        bindings: { API_TOKEN: "test-token" },
+        // Open mode, as under `npm run dev`; test/identity-*.test.ts run the verified mode.
+        bindings: {
+          API_TOKEN: "test-token",
+          IDENTITY_MODE: "open",
+          SESSION_SECRET: "test-session-secret-of-at-least-32-chars",
+        },
         // Production-like limits that test/reliability-rate-limit.test.ts swaps in for
         // WRITE_LIMITER and READ_LIMITER; the suite itself runs under wrangler.jsonc's local
         // defaults.

@@ -1,6 +1,7 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { api, describe, withRetries } from "./api";
+import { api, ApiFailure, describe, withRetries } from "./api";
 import { MessageLog, type ChatMessage } from "./chat-log";
+import { ChatSession } from "./chat-session";
 import { Heartbeat } from "./heartbeat";
 import { Presence } from "./presence";
 
@@ -33,6 +34,9 @@ export class RoomConnection {
   readonly #presence = new Presence();
   readonly #socket: ReconnectingWebSocket;
   readonly #heartbeat: Heartbeat;
+  readonly #session: ChatSession;
+  /** Whether the current socket opened: one closed before opening was maybe refused (401). */
+  #opened = false;
   /** Bumped per socket, so a catch-up started for an older socket stops. */
   #generation = 0;
   #catchingUp = false;
@@ -42,7 +46,8 @@ export class RoomConnection {
     readonly user: string,
     private readonly events: RoomEvents,
   ) {
-    this.#socket = new ReconnectingWebSocket(() => this.#url(), undefined, {
+    this.#session = new ChatSession(user);
+    this.#socket = new ReconnectingWebSocket(() => this.#nextUrl(), undefined, {
       minReconnectionDelay: 500 + Math.random() * 500,
       reconnectionDelayGrowFactor: 1.5,
       maxReconnectionDelay: 10_000,
@@ -56,8 +61,13 @@ export class RoomConnection {
     this.#socket.addEventListener("message", (event: MessageEvent) =>
       this.#receive(event.data),
     );
-    this.#socket.addEventListener("open", () => this.#heartbeat.start());
+    this.#socket.addEventListener("open", () => {
+      this.#opened = true;
+      this.#heartbeat.start();
+    });
     this.#socket.addEventListener("close", () => {
+      if (!this.#opened) this.#session.invalidate();
+      this.#opened = false;
       this.#heartbeat.stop();
       this.#generation++;
       if (this.#socket.shouldReconnect) events.state("reconnecting");
@@ -71,9 +81,25 @@ export class RoomConnection {
   }
 
   close(): void {
+    this.#session.close();
     this.#heartbeat.stop();
     this.#generation++;
     this.#socket.close(1000, "left the room");
+  }
+
+  /** Every attempt, the first and each reconnect, first makes sure of a fresh credential. */
+  async #nextUrl(): Promise<string> {
+    try {
+      await this.#session.ready();
+    } catch (error) {
+      this.events.error(
+        `Could not sign in as ${this.user}: ${describe(error)}`,
+      );
+      // Refused (the admin token prompt was cancelled): retrying would only ask again.
+      if (error instanceof ApiFailure && error.status === 401) this.close();
+      throw error;
+    }
+    return this.#url();
   }
 
   #url(): string {

@@ -10,6 +10,7 @@ import { apiSecurityHeaders } from "./lib/security-headers";
 import { counters } from "./routes/counters";
 import { rooms } from "./routes/rooms";
 import { schedulers } from "./routes/schedulers";
+import { sessions } from "./routes/sessions";
 import { shardedCounters } from "./routes/sharded-counters";
 
 export const app = new OpenAPIHono<AppEnv>();
@@ -30,10 +31,18 @@ app.route("/api/counters", counters);
 app.route("/api/sharded-counters", shardedCounters);
 app.route("/api/rooms", rooms);
 app.route("/api/schedulers", schedulers);
+app.route("/api", sessions);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+  type: "apiKey",
+  in: "cookie",
+  name: "session_<base64url of the user name>",
+  description:
+    "Set by POST /api/sessions; read only on the WebSocket upgrade, for browsers",
 });
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",

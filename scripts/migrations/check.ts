@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from "node:path";
 import { environments, migrationsOf, parseConfig } from "./config.ts";
 import { environmentProblems } from "./environments.ts";
 import { appendOnlyProblems, readHistory } from "./history.ts";
+import { identityProblems } from "./identity.ts";
 import {
   hasDurableObjectExports,
   ledgerFromExports,
@@ -38,6 +39,7 @@ export function checkMigrations(configPath: string, baseRef?: string): Report {
     ...(replay?.problems ?? []),
     ...bindingProblems(config, ledger),
     ...environmentProblems(config),
+    ...identityProblems(config),
   ];
   const mains = new Set(
     environments(config).flatMap(

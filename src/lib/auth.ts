@@ -42,7 +42,7 @@ const unauthorized = () =>
   );
 
 /** The auth scheme is case-insensitive (RFC 9110); the token itself is compared exactly. */
-function bearerToken(c: Context<AppEnv>): string | undefined {
+export function bearerToken(c: Context<AppEnv>): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(c.req.header("Authorization") ?? "")?.[1];
 }
 

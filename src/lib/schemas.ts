@@ -7,6 +7,12 @@ export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error");
 
+/** A JSON response in the OpenAPI document. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
 const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorBody } },

@@ -4,9 +4,16 @@ import { adminOnly } from "../lib/auth";
 import { ApiError } from "../lib/errors";
 import type { AppEnv } from "../lib/hono-env";
 import { createRouter } from "../lib/hono-env";
+import { identify, withoutCredentials } from "../lib/identity";
 import { callObject } from "../lib/object-call";
 import { isAllowedOrigin } from "../lib/origins";
-import { adminErrors, commonErrors, errorResponse, Name } from "../lib/schemas";
+import {
+  adminErrors,
+  commonErrors,
+  errorResponse,
+  json,
+  Name,
+} from "../lib/schemas";
 import {
   cleanText,
   cleanUser,
@@ -20,10 +27,18 @@ const Params = z.object({
   room: Name.openapi({ param: { name: "room", in: "path" } }),
 });
 
-const User = z
+/** Trimmed here, so the name the identity seam compares is the name the room stores. */
+export const User = z
   .string()
-  .refine((user) => cleanUser(user) !== null, `must be ${USER_RULE}`)
-  .openapi({ description: USER_RULE, example: "ada" });
+  .openapi({ description: USER_RULE, example: "ada" })
+  .transform((raw, ctx) => {
+    const user = cleanUser(raw);
+    if (user === null) {
+      ctx.addIssue({ code: "custom", message: `must be ${USER_RULE}` });
+      return z.NEVER;
+    }
+    return user;
+  });
 
 const Text = z
   .string()
@@ -67,10 +82,11 @@ const Message = z
   .object({ id: z.int(), user: z.string(), text: z.string(), at: z.int() })
   .openapi("ChatMessage");
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+/** For the OpenAPI document: optional in open mode (the empty entry), required in verified mode. */
+const userCredential = (schemes: string[]): Record<string, string[]>[] => [
+  {},
+  ...schemes.map((scheme) => ({ [scheme]: [] })),
+];
 
 /** Checked before the validators, so a plain GET learns it needs an upgrade first. */
 const requireUpgrade = createMiddleware<AppEnv>(async (c, next) => {
@@ -171,14 +187,19 @@ export const rooms = createRouter()
           },
         },
       },
+      security: userCredential(["bearer"]),
       responses: {
         201: json(Message, "The stored message, as broadcast"),
+        401: errorResponse(
+          "Verified mode: no valid session credential for this user",
+        ),
         ...commonErrors,
       },
     }),
     async (c) => {
       const { room } = c.req.valid("param");
-      const { user, text } = c.req.valid("json");
+      const { user: claimed, text } = c.req.valid("json");
+      const { user } = await identify(c, claimed);
       const message = await callObject(
         c,
         c.env.CHAT_ROOM,
@@ -231,8 +252,12 @@ export const rooms = createRouter()
           }),
         }),
       },
+      security: userCredential(["bearer", "sessionCookie"]),
       responses: {
         101: { description: "Switching Protocols: the socket is open" },
+        401: errorResponse(
+          "Verified mode: no valid session credential for this user",
+        ),
         403: errorResponse("Origin not allowed"),
         426: errorResponse("Not a WebSocket upgrade request"),
         ...commonErrors,
@@ -240,7 +265,7 @@ export const rooms = createRouter()
     }),
     async (c) => {
       const { room } = c.req.valid("param");
-      const { location } = c.req.valid("query");
+      const { user: claimed, after, location } = c.req.valid("query");
       const origin = c.req.header("Origin");
       if (origin !== undefined && !isAllowedOrigin(origin, c.req.url, c.env)) {
         throw new ApiError(
@@ -249,13 +274,25 @@ export const rooms = createRouter()
           "this Origin may not open sockets here; see ALLOWED_ORIGINS",
         );
       }
-      // The raw request, Upgrade header and query included: the object accepts the socket. Not
-      // retried: a failed attempt may still have joined, and the client reconnects anyway.
+      const { user } = await identify(c, claimed);
+      // The object reads the verified name from the query this Worker writes, never the
+      // client's, and gets no credentials. Not retried: a failed attempt may still have
+      // joined, and the client reconnects anyway.
+      const target = new URL(c.req.url);
+      target.search = new URLSearchParams({
+        user,
+        ...(after === undefined ? {} : { after: String(after) }),
+      }).toString();
       const upgraded = await callObject(
         c,
         c.env.CHAT_ROOM,
         room,
-        (stub) => stub.fetch(c.req.raw),
+        (stub) =>
+          stub.fetch(
+            new Request(target, {
+              headers: withoutCredentials(c.req.raw.headers),
+            }),
+          ),
         { idempotent: false, ...(location ? { locationHint: location } : {}) },
       );
       // Rebuilt: a fetched response's headers are immutable, and Hono only adds the headers it

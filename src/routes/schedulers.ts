@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { adminOnly } from "../lib/auth";
 import { createRouter } from "../lib/hono-env";
 import { callObject } from "../lib/object-call";
-import { adminErrors, commonErrors, errorResponse } from "../lib/schemas";
+import { adminErrors, commonErrors, errorResponse, json } from "../lib/schemas";
 import {
   BatchBody,
   CreateBody,
@@ -13,11 +13,6 @@ import {
   ListQuery,
   Params,
 } from "./scheduler-schemas";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 export const schedulers = createRouter()
   .openapi(

@@ -25,9 +25,12 @@ export class Stack {
     this.#devOptions = options;
   }
 
-  static async start(vars: Record<string, string> = {}): Promise<Stack> {
+  static async start(
+    vars: Record<string, string> = {},
+    onOutput?: DevOptions["onOutput"],
+  ): Promise<Stack> {
     const persistTo = await mkdtemp(join(tmpdir(), "e2e-state-"));
-    const options: DevOptions = { persistTo, vars };
+    const options: DevOptions = { persistTo, vars, onOutput };
     const [server, browser] = await Promise.allSettled([
       startDev(options),
       launchBrowser(),

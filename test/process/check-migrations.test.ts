@@ -102,6 +102,10 @@ describe("each mistake fails with what to do", () => {
       /^env\.staging lacks ratelimits binding LIMITER, which the top level has\. .*add it to env\.staging\.ratelimits\.$/,
     ],
     [
+      "verified-without-secret",
+      /^env\.staging sets IDENTITY_MODE "verified" but does not require SESSION_SECRET: add it to env\.staging\.secrets\.required and set it with `wrangler secret put SESSION_SECRET --env staging`/,
+    ],
+    [
       "env-own-migrations",
       /^env\.staging declares its own "migrations"\. .*Remove env\.staging\.migrations\.$/,
     ],

@@ -42,7 +42,7 @@ export async function startDev({
   devtools = true,
 }: DevOptions): Promise<DevServer> {
   const listenPort = port ?? (await freePort());
-  const allVars = { ADMIN_AUTH: "disabled", ...vars };
+  const allVars = { ADMIN_AUTH: "disabled", IDENTITY_MODE: "open", ...vars };
   const [command, args] = devtools
     ? [
         `${root}node_modules/.bin/wrangler`,
