@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { localRatelimits, readConfig } from "./scripts/local-limits.ts";
 
 export default defineConfig({
   plugins: [
@@ -7,9 +8,12 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
         bindings: { API_TOKEN: "test-token" },
-        // A production-like limit that test/reliability-rate-limit.test.ts swaps in for
-        // WRITE_LIMITER; the suite itself runs under wrangler.jsonc's local default.
         ratelimits: {
+          // wrangler.jsonc holds the deployed limits; the suite sends far more writes than that
+          // from one address, so it runs under the local budget (see scripts/local-limits.ts).
+          ...localRatelimits(readConfig("./wrangler.jsonc")),
+          // A deployed-shape limit that test/reliability-rate-limit.test.ts swaps in for
+          // WRITE_LIMITER.
           TIGHT_WRITE_LIMITER: {
             namespace_id: "9001",
             simple: { limit: 5, period: 10 },
