@@ -121,15 +121,15 @@ test(
     theirs.devDependencies.wrangler = ours.devDependencies.wrangler;
     assert.deepEqual(theirs, ours);
 
-    // wrangler.jsonc: the project's name, and otherwise the same settings (reformatted).
+    // wrangler.jsonc: the project's name, observability reset to `{ enabled: true }` (C3
+    // assigns it whole, dropping traces), and otherwise the same settings, reformatted.
     const config = (dir: string) =>
       read(dir, "wrangler.jsonc").then((text) => parseConfig(text, dir));
     const made = await config(project);
     assert.equal(made.name, "my-app");
-    assert.deepEqual(
-      { ...made, name: "" },
-      { ...(await config(template)), name: "" },
-    );
+    assert.deepEqual(made.observability, { enabled: true });
+    const expected = { ...(await config(template)), name: "my-app" };
+    assert.deepEqual(made, { ...expected, observability: { enabled: true } });
 
     assert.ok(
       (await read(project, ".gitignore")).startsWith(
