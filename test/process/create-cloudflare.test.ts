@@ -92,7 +92,7 @@ test(
     skip: nested && "inside a project create-cloudflare made",
     timeout: 1_800_000,
   },
-  async () => {
+  async (t) => {
     const template = join(scratch, "template");
     const added = [".vscode/settings.json"];
     assert.deepEqual(
@@ -144,7 +144,10 @@ test(
 
     await sh(project, "npm", ["run", "check"]);
     if (process.env.C3_FULL_TEST === "1") {
-      await sh(project, "npm", ["test"]);
+      const { stdout } = await sh(project, "npm", ["test"]);
+      const summary = /Test Files|Tests {2}|ℹ (pass|fail|skipped) /;
+      for (const line of stdout.split("\n").filter((l) => summary.test(l)))
+        t.diagnostic(line.trim());
     } else {
       await sh(project, "npx", [
         "vitest",
