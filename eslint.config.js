@@ -1,7 +1,8 @@
 import eslint from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       "node_modules/",
@@ -18,7 +19,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         project: [
-          "./tsconfig.json",
+          "./tsconfig.worker.json",
           "./tsconfig.node.json",
           "./tsconfig.client.json",
         ],

@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { localRatelimits, readConfig } from "./scripts/local-limits.ts";
 
 export default defineConfig({
   plugins: [
@@ -12,10 +13,12 @@ export default defineConfig({
           IDENTITY_MODE: "open",
           SESSION_SECRET: "test-session-secret-of-at-least-32-chars",
         },
-        // Production-like limits that test/reliability-rate-limit.test.ts swaps in for
-        // WRITE_LIMITER and READ_LIMITER; the suite itself runs under wrangler.jsonc's local
-        // defaults.
         ratelimits: {
+          // wrangler.jsonc holds the deployed limits; the suite sends far more writes than that
+          // from one address, so it runs under the local budget (see scripts/local-limits.ts).
+          ...localRatelimits(readConfig("./wrangler.jsonc")),
+          // Deployed-shape limits that test/reliability-rate-limit.test.ts swaps in for
+          // WRITE_LIMITER and READ_LIMITER.
           TIGHT_WRITE_LIMITER: {
             namespace_id: "9001",
             simple: { limit: 5, period: 10 },

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, type Failure } from "../lib/errors";
+import { logObject } from "../lib/object-log";
 import { Schema } from "../lib/schema";
 import {
   CHAT_SCHEMA,
@@ -134,13 +135,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketError(ws: WebSocket, error: unknown) {
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        event: "websocket_error",
-        error: String(error),
-      }),
-    );
+    logObject(this.ctx, "warn", "websocket_error", { error: String(error) });
     this.#leave(ws);
   }
 

@@ -26,7 +26,7 @@ export async function runAction(
   action: Action,
   idempotencyKey: string,
 ): Promise<string | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(
       () => resolve(`timed out after ${ACTION_TIMEOUT_MS} ms`),

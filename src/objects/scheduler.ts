@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { backoffMs } from "../lib/backoff";
 import { nextCronRun } from "../lib/cron";
 import { fail, type Failure } from "../lib/errors";
+import { logObject } from "../lib/object-log";
 import { Schema } from "../lib/schema";
 import { runAction, type Action } from "./scheduler-actions";
 import {
@@ -174,26 +175,18 @@ export class Scheduler extends DurableObject<Env> {
       this.#prune(now);
       const due = this.#store.due(now, BATCH_SIZE);
       const succeeded = await Promise.all(due.map((event) => this.#run(event)));
-      console.info(
-        JSON.stringify({
-          level: "info",
-          event: "scheduler_alarm",
-          ran: due.length,
-          failed: succeeded.filter((ok) => !ok).length,
-          // The clock moves only across I/O, so this is the wait for the actions' RPCs.
-          actionMs: Date.now() - now,
-        }),
-      );
+      logObject(this.ctx, "info", "scheduler_alarm", {
+        ran: due.length,
+        failed: succeeded.filter((ok) => !ok).length,
+        // The clock moves only across I/O, so this is the wait for the actions' RPCs.
+        actionMs: Date.now() - now,
+      });
     } catch (error) {
       // Never rethrow: the platform retries a throwing alarm only a few times and then gives up,
       // which would leave every pending event waiting for some later write to re-arm it.
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "scheduler_alarm_failed",
-          error: String(error),
-        }),
-      );
+      logObject(this.ctx, "error", "scheduler_alarm_failed", {
+        error: String(error),
+      });
     }
     await this.#scheduleNextAlarm(true);
   }

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { writeLocalConfig } from "../../scripts/local-limits.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -15,6 +16,7 @@ export type DevServer = {
 export type DevOptions = {
   persistTo: string;
   port?: number;
+  /** Default: wrangler.jsonc with the local rate limits (scripts/local-limits.ts), kept in persistTo. */
   config?: string;
   vars?: Record<string, string>;
   timeoutMs?: number;
@@ -42,7 +44,9 @@ export async function startDev({
   devtools = true,
 }: DevOptions): Promise<DevServer> {
   const listenPort = port ?? (await freePort());
+  // What `npm run dev` passes, since wrangler.jsonc holds the deployed values.
   const allVars = { ADMIN_AUTH: "disabled", IDENTITY_MODE: "open", ...vars };
+  config ??= writeLocalConfig(`${root}wrangler.jsonc`, persistTo);
   const [command, args] = devtools
     ? [
         `${root}node_modules/.bin/wrangler`,
@@ -53,7 +57,7 @@ export async function startDev({
         [
           `${root}test/process/start-worker.ts`,
           JSON.stringify({
-            config: config ?? `${root}wrangler.jsonc`,
+            config,
             port: listenPort,
             persistTo,
             logLevel: logLevel ?? "log",
