@@ -2,7 +2,7 @@ import { ChatLoad, type ChatRound } from "./chat-load.ts";
 import { storm, type StormResult } from "./chat-storm.ts";
 import { withBusyCore } from "./cpu-hog.ts";
 import { interleave } from "./interleave.ts";
-import type { Paired } from "./table.ts";
+import { paired, type Paired } from "./table.ts";
 import type { Target } from "./servers.ts";
 
 export type ChatSettings = {
@@ -31,10 +31,6 @@ export async function compareChat(
 ): Promise<ChatResults> {
   const pair = [template, baseline];
   const rooms = new Map<Target, ChatLoad>();
-  const paired = <T>(rounds: Map<Target, T[]>): Paired<T> => ({
-    template: rounds.get(template)!,
-    baseline: rounds.get(baseline)!,
-  });
   try {
     for (const t of pair) {
       const room = await ChatLoad.open(
@@ -50,7 +46,7 @@ export async function compareChat(
     const rates = [];
     for (const rate of settings.rates) {
       const rounds = await interleave(pair, settings.rounds, measure(rate));
-      rates.push({ rate, rounds: paired(rounds) });
+      rates.push({ rate, rounds: paired(rounds, template, baseline) });
     }
     const middle = settings.rates[Math.floor(settings.rates.length / 2)];
     const contended = await withBusyCore(() =>
@@ -63,12 +59,15 @@ export async function compareChat(
       const rounds = await interleave(pair, settings.stormRounds, (t, round) =>
         storm(t.server.url, `bench-storm-${clients}-${round}`, clients),
       );
-      storms.push({ clients, rounds: paired(rounds) });
+      storms.push({ clients, rounds: paired(rounds, template, baseline) });
     }
     return {
       clients: settings.clients,
       rates,
-      contended: { rate: middle, rounds: paired(contended) },
+      contended: {
+        rate: middle,
+        rounds: paired(contended, template, baseline),
+      },
       storms,
     };
   } finally {

@@ -12,7 +12,7 @@ import {
   type HttpRound,
 } from "./http-load.ts";
 import { markdownTable, type Results } from "./report.ts";
-import type { Paired } from "./table.ts";
+import { paired } from "./table.ts";
 import {
   alarmRunsIn,
   drainScheduler,
@@ -255,14 +255,6 @@ async function measureAll(
       cpu: t.cpu,
     }),
   );
-}
-
-function paired<T>(
-  rounds: Map<Target, T[]>,
-  template: Target,
-  baseline: Target,
-): Paired<T> {
-  return { template: rounds.get(template)!, baseline: rounds.get(baseline)! };
 }
 
 /** Enough writes that every shard exists, so reads measure reads rather than first creations. */

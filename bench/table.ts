@@ -3,6 +3,15 @@ import { median, round } from "./stats.ts";
 /** Rounds of one scenario, run back to back on both Workers. */
 export type Paired<T> = { template: T[]; baseline: T[] };
 
+/** The rounds of the template and of the baseline, out of rounds keyed by target. */
+export function paired<Target, T>(
+  rounds: Map<Target, T[]>,
+  template: Target,
+  baseline: Target,
+): Paired<T> {
+  return { template: rounds.get(template)!, baseline: rounds.get(baseline)! };
+}
+
 export type Row = [string, string, string, string, string, string];
 
 export const ms = (value: number) => `${round(value, 1)} ms`;

@@ -1,7 +1,7 @@
 import type { ServerFrame } from "./chat-protocol";
 
 /** After a presence frame goes out, how long further joins and leaves gather into the next one. */
-export const PRESENCE_WINDOW_MS = 100;
+const PRESENCE_WINDOW_MS = 100;
 
 type Change = { seq: number; user: string; delta: 1 | -1 };
 
@@ -87,10 +87,7 @@ export class PresenceBatcher {
 }
 
 /** The net change after `since` as one frame, or null when it nets out to nothing. */
-export function frameAfter(
-  changes: readonly Change[],
-  since: number,
-): string | null {
+function frameAfter(changes: readonly Change[], since: number): string | null {
   const net = new Map<string, number>();
   for (const { seq, user, delta } of changes) {
     if (seq > since) net.set(user, (net.get(user) ?? 0) + delta);
