@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../src/lib/body";
+import { MAX_BODY_BYTES } from "../src/middleware/body-limit";
 import { shardCount, shardName } from "../src/lib/shards";
 import { api, uniqueName } from "./helpers/http";
 

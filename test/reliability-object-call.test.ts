@@ -3,10 +3,10 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { requestId } from "hono/request-id";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { onError } from "../src/lib/errors-handler";
-import type { AppEnv } from "../src/lib/hono-env";
-import { logRequest } from "../src/lib/logging";
-import { callObject, MAX_ATTEMPTS } from "../src/lib/object-call";
+import { onError } from "../src/lib/http-errors";
+import type { AppEnv } from "../src/lib/app-env";
+import { logRequest } from "../src/middleware/request-log";
+import { callObject, MAX_CALL_ATTEMPTS } from "../src/lib/object-call";
 import { MAX_VALUE, type Counter } from "../src/objects/counter";
 import { api, errorCode, uniqueName } from "./helpers/http";
 import { seedCounter } from "./helpers/storage";
@@ -132,7 +132,7 @@ describe("callObject classifies runtime errors", () => {
     });
   });
 
-  it(`gives up after ${MAX_ATTEMPTS} attempts with 503 unavailable and Retry-After`, async () => {
+  it(`gives up after ${MAX_CALL_ATTEMPTS} attempts with 503 unavailable and Retry-After`, async () => {
     const name = uniqueName("give-up");
     const { call, stubs } = harness({
       failures: Infinity,
@@ -143,10 +143,10 @@ describe("callObject classifies runtime errors", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("1");
     expect(await errorCode(res)).toBe("unavailable");
-    expect(stubs).toHaveLength(MAX_ATTEMPTS);
+    expect(stubs).toHaveLength(MAX_CALL_ATTEMPTS);
     expect(
       logs.forRequest(res.headers.get("X-Request-Id")).at(-1),
-    ).toMatchObject({ event: "request", retries: MAX_ATTEMPTS - 1 });
+    ).toMatchObject({ event: "request", retries: MAX_CALL_ATTEMPTS - 1 });
   });
 
   it("never retries a call that is not idempotent", async () => {

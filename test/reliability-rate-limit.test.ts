@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app";
-import { clientKey, LIMIT_PERIOD_SECONDS } from "../src/lib/rate-limit";
+import { clientKey, LIMIT_PERIOD_SECONDS } from "../src/middleware/rate-limit";
 import { api, uniqueName } from "./helpers/http";
 
 /** vitest.config.ts binds them with the shape a deployed environment uses: 5 per 10 s. */

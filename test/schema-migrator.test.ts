@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { Schema } from "../src/lib/schema";
+import { Schema } from "../src/lib/sql-schema";
 import { uniqueName } from "./helpers/http";
 import { meterSql } from "./helpers/sql-meter";
 import { tableNames } from "./helpers/storage";

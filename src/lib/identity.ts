@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { bearerToken } from "./auth";
-import { ApiError } from "./errors";
-import type { AppEnv } from "./hono-env";
+import { bearerToken } from "./bearer-token";
+import { ApiError } from "./http-errors";
+import type { AppEnv } from "./app-env";
 import {
   mintSessionToken,
   SESSION,

@@ -1,6 +1,8 @@
 import type { Context } from "hono";
-import { ApiError, unwrap, type Failure } from "./errors";
-import type { AppEnv } from "./hono-env";
+import type { AppEnv } from "./app-env";
+import { backoffMs, type Backoff } from "./backoff";
+import type { Failure } from "./failure";
+import { ApiError, unwrap } from "./http-errors";
 
 export type CallOptions = {
   /** Only calls that are safe to run twice are retried. */
@@ -8,8 +10,10 @@ export type CallOptions = {
   locationHint?: DurableObjectLocationHint;
 };
 
-export const MAX_ATTEMPTS = 3;
-const BASE_DELAY_MS = 50;
+/** Attempts at one object call, the first included. */
+export const MAX_CALL_ATTEMPTS = 3;
+/** A client waits on the response, so the waits are short: about 50 ms, then 100 ms. */
+const CALL_RETRY: Backoff = { firstMs: 50, maxMs: 1_000 };
 
 /** The properties the runtime sets on errors from a Durable Object call. */
 type RuntimeError = {
@@ -52,11 +56,14 @@ export async function callObject<
       >;
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      const outcome = classify(error, idempotent && attempt < MAX_ATTEMPTS);
+      const outcome = classify(
+        error,
+        idempotent && attempt < MAX_CALL_ATTEMPTS,
+      );
       logObjectError(c, name, attempt, error, outcome);
       if (outcome !== "retry") throw failure(outcome);
       stats.retries++;
-      await sleep(BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      await sleep(backoffMs(attempt, Math.random, CALL_RETRY));
     }
   }
 }

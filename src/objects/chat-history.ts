@@ -1,4 +1,4 @@
-import type { SchemaStep } from "../lib/schema";
+import type { SchemaStep } from "../lib/sql-schema";
 import { MAX_PAGE, type ChatMessage } from "./chat-protocol";
 
 /**

@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, type Failure } from "../lib/errors";
+import { errorBody } from "../lib/error-body";
+import { fail, type Failure } from "../lib/failure";
 import { logObject } from "../lib/object-log";
-import { Schema } from "../lib/schema";
+import { Schema } from "../lib/sql-schema";
 import {
   CHAT_SCHEMA,
   ChatHistory,
@@ -210,5 +211,5 @@ function send(ws: WebSocket, frame: ServerFrame): void {
 }
 
 function errorResponse(status: number, code: string, message: string) {
-  return Response.json({ error: { code, message } }, { status });
+  return Response.json(errorBody(code, message), { status });
 }

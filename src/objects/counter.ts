@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, type Failure } from "../lib/errors";
-import { Schema } from "../lib/schema";
+import { fail, type Failure } from "../lib/failure";
+import { Schema } from "../lib/sql-schema";
 
 /** Largest magnitude a counter may hold: beyond it JSON numbers lose integer precision. */
 export const MAX_VALUE = Number.MAX_SAFE_INTEGER;

@@ -1,4 +1,4 @@
-import type { Failure } from "../lib/errors";
+import type { Failure } from "../lib/failure";
 
 export type CounterIncrement = {
   type: "counter.increment";

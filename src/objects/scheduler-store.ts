@@ -1,4 +1,4 @@
-import type { SchemaStep } from "../lib/schema";
+import type { SchemaStep } from "../lib/sql-schema";
 import type { Action } from "./scheduler-actions";
 
 export type EventStatus = "pending" | "done" | "dead";

@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { backoffMs } from "../lib/backoff";
 import { nextCronRun } from "../lib/cron";
-import { fail, type Failure } from "../lib/errors";
+import { fail, type Failure } from "../lib/failure";
 import { logObject } from "../lib/object-log";
-import { Schema } from "../lib/schema";
+import { Schema } from "../lib/sql-schema";
 import { runAction, type Action } from "./scheduler-actions";
 import {
   SCHEDULER_SCHEMA,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly } from "../lib/auth";
-import { createRouter } from "../lib/hono-env";
+import { adminOnly } from "../middleware/admin-auth";
+import { createRouter } from "../lib/router";
 import { callObject } from "../lib/object-call";
 import {
   adminErrors,
@@ -8,7 +8,7 @@ import {
   errorResponse,
   IdempotencyHeaders,
   Name,
-} from "../lib/schemas";
+} from "../lib/openapi";
 
 export const Params = z.object({
   name: Name.openapi({ param: { name: "name", in: "path" } }),

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { adminOnly } from "../lib/auth";
-import { ApiError } from "../lib/errors";
-import type { AppEnv } from "../lib/hono-env";
-import { createRouter } from "../lib/hono-env";
+import { adminOnly } from "../middleware/admin-auth";
+import { ApiError } from "../lib/http-errors";
+import type { AppEnv } from "../lib/app-env";
+import { createRouter } from "../lib/router";
 import { identify, withoutCredentials } from "../lib/identity";
 import { callObject } from "../lib/object-call";
 import { isAllowedOrigin } from "../lib/origins";
@@ -13,7 +13,7 @@ import {
   errorResponse,
   json,
   Name,
-} from "../lib/schemas";
+} from "../lib/openapi";
 import {
   cleanText,
   cleanUser,

@@ -1,8 +1,8 @@
 // Request and response shapes of the scheduler routes, and the cursor the list route hands out.
 import { z } from "@hono/zod-openapi";
 import { cronProblem } from "../lib/cron";
-import { ApiError } from "../lib/errors";
-import { Name } from "../lib/schemas";
+import { ApiError } from "../lib/http-errors";
+import { Name } from "../lib/openapi";
 import {
   cleanText,
   cleanUser,

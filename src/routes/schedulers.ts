@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly } from "../lib/auth";
-import { createRouter } from "../lib/hono-env";
+import { adminOnly } from "../middleware/admin-auth";
+import { createRouter } from "../lib/router";
 import { callObject } from "../lib/object-call";
-import { adminErrors, commonErrors, errorResponse, json } from "../lib/schemas";
+import { adminErrors, commonErrors, errorResponse, json } from "../lib/openapi";
 import {
   BatchBody,
   CreateBody,

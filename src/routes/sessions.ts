@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly } from "../lib/auth";
-import { createRouter } from "../lib/hono-env";
+import { adminOnly } from "../middleware/admin-auth";
+import { createRouter } from "../lib/router";
 import {
   identitySetup,
   startSession,
   type IdentityMode,
 } from "../lib/identity";
-import { adminErrors, commonErrors, json } from "../lib/schemas";
+import { adminErrors, commonErrors, json } from "../lib/openapi";
 import { User } from "./rooms";
 
 /** How this deployment knows who a chat user is, and the route that mints its credentials. */

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../lib/hono-env";
+import { createRouter } from "../lib/router";
 import { callObject } from "../lib/object-call";
 import {
   commonErrors,
   errorResponse,
   IdempotencyHeaders,
-} from "../lib/schemas";
+} from "../lib/openapi";
 import { pickShard, shardCount, shardName } from "../lib/shards";
 import { Params, StepBody } from "./counters";
 

@@ -1,14 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
-import { ApiError } from "./errors";
-
-/** What one request records for its log line. */
-export type RequestStats = { objectCalls: number; retries: number };
-
-export type AppEnv = {
-  Bindings: Env;
-  Variables: { requestId: string; stats: RequestStats };
-};
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./http-errors";
 
 /** A sub-app whose validation failures all become the JSON error envelope. */
 export function createRouter() {
@@ -23,10 +16,16 @@ function validationError(target: string, error: ZodError): ApiError {
   const issue = error.issues[0];
   const field = issue?.path.join(".") ?? "";
   if (target === "param") {
+    // Every path parameter is a name or an id of the same form; the API calls all of them
+    // `invalid_name`, and the message says which one failed and how.
+    const rule =
+      issue?.code === "invalid_format" && issue.format === "regex"
+        ? `must match ${issue.pattern}`
+        : (issue?.message ?? "is invalid");
     return new ApiError(
       400,
       "invalid_name",
-      `${field} must match ^[A-Za-z0-9_-]{1,64}$`,
+      `path parameter "${field}" ${rule}`,
     );
   }
   if (issue?.code === "unrecognized_keys") {

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "./errors";
-import type { AppEnv } from "./hono-env";
+import { ApiError } from "../lib/http-errors";
+import type { AppEnv } from "../lib/app-env";
 
 /** The period of both limiter bindings in wrangler.jsonc; a binding cannot report it. */
 export const LIMIT_PERIOD_SECONDS = 10;

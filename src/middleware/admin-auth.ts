@@ -1,8 +1,8 @@
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "./errors";
-import type { AppEnv } from "./hono-env";
-import { isLoopback } from "./loopback";
+import { bearerToken } from "../lib/bearer-token";
+import { ApiError } from "../lib/http-errors";
+import type { AppEnv } from "../lib/app-env";
+import { isLoopback } from "../lib/loopback";
 
 /**
  * Admin routes need `Authorization: Bearer <API_TOKEN>`. Fails closed: with no token configured,
@@ -40,11 +40,6 @@ const unauthorized = () =>
     "admin route: send Authorization: Bearer <API_TOKEN>",
     { "WWW-Authenticate": "Bearer" },
   );
-
-/** The auth scheme is case-insensitive (RFC 9110); the token itself is compared exactly. */
-export function bearerToken(c: Context<AppEnv>): string | undefined {
-  return /^Bearer +(\S+) *$/i.exec(c.req.header("Authorization") ?? "")?.[1];
-}
 
 /** Constant-time comparison; hashing first makes the lengths equal without leaking them. */
 async function sameSecret(given: string, expected: string): Promise<boolean> {

@@ -1,11 +1,13 @@
 import { z } from "@hono/zod-openapi";
+import type { ErrorBody as ErrorBodyShape } from "./error-body";
 
 /** Every resource name in a path: checked before any Durable Object is touched. */
 export const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/** The error envelope in the OpenAPI document, pinned to the one shape in error-body.ts. */
 export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
-  .openapi("Error");
+  .openapi("Error") satisfies z.ZodType<ErrorBodyShape>;
 
 /** A JSON response in the OpenAPI document. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

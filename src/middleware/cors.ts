@@ -1,7 +1,7 @@
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "./hono-env";
-import { isAllowedOrigin } from "./origins";
+import type { AppEnv } from "../lib/app-env";
+import { isAllowedOrigin } from "../lib/origins";
 
 const allowOrigins = cors({
   // The same allow list as the WebSocket Origin check: the Worker's own origin plus ALLOWED_ORIGINS.

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./hono-env";
+import type { AppEnv } from "../lib/app-env";
 
 /**
  * Headers for API responses: the set the OWASP REST Security Cheat Sheet asks of a JSON API.

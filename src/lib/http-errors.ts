@@ -1,8 +1,39 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ApiError } from "./errors";
-import type { AppEnv } from "./hono-env";
+import type { AppEnv } from "./app-env";
+import { errorBody } from "./error-body";
+import type { Failure, FailureCode } from "./failure";
+
+/** An error the client caused or can act on; `onError` shapes it into the JSON envelope. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+}
+
+/** The status each failure an object returns becomes, in one place. */
+const FAILURE_STATUS = {
+  out_of_range: 409,
+  limit_exceeded: 409,
+  conflict: 409,
+  not_dead: 409,
+  not_found: 404,
+  invalid_request: 400,
+} as const satisfies Record<FailureCode, ContentfulStatusCode>;
+
+export function unwrap<T>(result: T | Failure): T {
+  if (typeof result === "object" && result !== null && "failure" in result) {
+    const { code, message } = result.failure;
+    throw new ApiError(FAILURE_STATUS[code], code, message);
+  }
+  return result;
+}
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
   400: "invalid_request",
@@ -59,5 +90,5 @@ export function errorResponse(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return c.json({ error: { code, message } }, status, headers);
+  return c.json(errorBody(code, message), status, headers);
 }

@@ -1,20 +1,6 @@
-import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "./errors";
-import type { AppEnv } from "./hono-env";
-
-export const MAX_BODY_BYTES = 64 * 1024;
-
-export const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ApiError(
-      413,
-      "payload_too_large",
-      `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
-    );
-  },
-});
+import type { AppEnv } from "../lib/app-env";
+import { ApiError } from "../lib/http-errors";
 
 /**
  * Parses a JSON body once, up front, so malformed JSON is `invalid_json` on every route; the

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
-import type { AppEnv } from "./hono-env";
+import type { AppEnv } from "../lib/app-env";
 
 /** One structured line per request; Workers Logs indexes its fields. */
 export const logRequest = createMiddleware<AppEnv>(async (c, next) => {
