@@ -1,4 +1,4 @@
-// Request and response shapes of the scheduler routes, and the cursor the list route hands out.
+// Request and response shapes of the scheduler routes; each copy of an object type is pinned to it.
 import { z } from "@hono/zod-openapi";
 import { cronProblem } from "../lib/cron";
 import { ApiError } from "../lib/errors";
@@ -10,19 +10,21 @@ import {
   USER_RULE,
 } from "../objects/chat-protocol";
 import {
+  EVENT_STATUSES,
   MAX_BATCH,
-  MAX_PAGE,
+  MAX_EVENT_PAGE,
   type CreateOptions,
-  type Position,
+  type ScheduledEvent,
 } from "../objects/scheduler";
+import type { Action as ActionType } from "../objects/scheduler-actions";
+import { decodeCursor } from "./scheduler-cursor";
+import { nameParams, pageLimit } from "./shared-schemas";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const AT_RULE =
   "must be epoch ms (an integer >= 0) or an ISO-8601 date-time with a time zone";
 
-export const Params = z.object({
-  scheduler: Name.openapi({ param: { name: "scheduler", in: "path" } }),
-});
+export const Params = nameParams("scheduler");
 export const EventParams = Params.extend({
   id: Name.openapi({
     param: { name: "id", in: "path" },
@@ -55,7 +57,7 @@ const Action = z
         ? "is required"
         : 'must be an object with "type": "counter.increment" or "chat.post"',
   })
-  .openapi("ScheduledAction");
+  .openapi("ScheduledAction") satisfies z.ZodType<ActionType>;
 
 export const CreateBody = z
   .strictObject({
@@ -120,7 +122,7 @@ const ActionView = z
       user: z.string(),
     }),
   ])
-  .openapi("ScheduledActionView");
+  .openapi("ScheduledActionView") satisfies z.ZodType<ActionType>;
 export const Event = z
   .object({
     id: z.string(),
@@ -128,12 +130,26 @@ export const Event = z
     runAt: z.int(),
     cron: z.string().optional(),
     action: ActionView,
-    status: z.enum(["pending", "done", "dead"]),
+    status: z.enum(EVENT_STATUSES),
     attempts: z.int(),
     lastError: z.string().optional(),
     createdAt: z.int(),
   })
-  .openapi("ScheduledEvent");
+  .openapi("ScheduledEvent") satisfies z.ZodType<ScheduledEvent>;
+
+export const EventBatch = z
+  .object({
+    events: z.array(Event),
+    created: z.array(z.boolean()).openapi({
+      description:
+        "Per item, in order: false where its key named an existing event",
+    }),
+  })
+  .openapi("ScheduledEventBatch");
+
+export const EventPage = z
+  .object({ events: z.array(Event), cursor: z.string().nullable() })
+  .openapi("ScheduledEventPage");
 
 const Cursor = z
   .string()
@@ -146,14 +162,8 @@ const Cursor = z
   });
 
 export const ListQuery = z.strictObject({
-  status: z.enum(["pending", "done", "dead"]).default("pending"),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${MAX_PAGE}`)
-    .transform(Number)
-    .pipe(z.int().min(1).max(MAX_PAGE))
-    .optional()
-    .openapi({ description: `1-${MAX_PAGE}, default 50` }),
+  status: z.enum(EVENT_STATUSES).default("pending"),
+  limit: pageLimit(MAX_EVENT_PAGE),
   cursor: Cursor.optional().openapi({
     description: "The `cursor` of the previous page",
   }),
@@ -198,24 +208,4 @@ export function createOptions(
     if (!(error instanceof ApiError) || !where) throw error;
     throw new ApiError(400, error.code, `${where}: ${error.message}`);
   }
-}
-
-/** Opaque to clients: base64url of the last event's runAt and id. */
-export function encodeCursor({ runAt, id }: Position): string {
-  return btoa(`${runAt}:${id}`)
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function decodeCursor(cursor: string): Position | null {
-  let text: string;
-  try {
-    text = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch {
-    return null;
-  }
-  const match = /^(\d{1,16}):([A-Za-z0-9_-]{1,64})$/.exec(text);
-  const runAt = Number(match?.[1]);
-  return match && Number.isSafeInteger(runAt) ? { runAt, id: match[2]! } : null;
 }
