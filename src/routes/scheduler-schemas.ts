@@ -1,7 +1,6 @@
 // Request and response shapes of the scheduler routes; each copy of an object type is pinned to it.
 import { z } from "@hono/zod-openapi";
 import { cronProblem } from "../lib/cron";
-import { ApiError } from "../lib/errors";
 import { Name } from "../lib/schemas";
 import {
   cleanText,
@@ -13,14 +12,13 @@ import {
   EVENT_STATUSES,
   MAX_BATCH,
   MAX_EVENT_PAGE,
-  type CreateOptions,
   type ScheduledEvent,
 } from "../objects/scheduler";
 import type { Action as ActionType } from "../objects/scheduler-actions";
 import { decodeCursor } from "./scheduler-cursor";
 import { nameParams, pageLimit } from "./shared-schemas";
 
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+export const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const AT_RULE =
   "must be epoch ms (an integer >= 0) or an ISO-8601 date-time with a time zone";
 
@@ -168,44 +166,3 @@ export const ListQuery = z.strictObject({
     description: "The `cursor` of the previous page",
   }),
 });
-
-/** The first run time of a one-shot event; undefined for cron, which the object computes. */
-function firstRunAt(
-  at: number | string | undefined,
-  delay: number | undefined,
-  cron: string | undefined,
-): number | undefined {
-  const given = [at, delay, cron].filter((value) => value !== undefined);
-  if (given.length !== 1) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      'give exactly one of "at", "delay" or "cron"',
-    );
-  }
-  const now = Date.now();
-  if (delay !== undefined) return now + Math.round(delay * 1000);
-  if (at === undefined) return undefined;
-  const runAt = typeof at === "number" ? at : Date.parse(at);
-  if (!Number.isSafeInteger(runAt) || runAt > now + YEAR_MS) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      'body field "at": must be at most a year from now',
-    );
-  }
-  return runAt;
-}
-
-/** A validated create body as the object takes it; `where` prefixes an error's message. */
-export function createOptions(
-  { at, delay, cron, action, key }: z.infer<typeof CreateBody>,
-  where = "",
-): CreateOptions {
-  try {
-    return { runAt: firstRunAt(at, delay, cron), cron, action, key };
-  } catch (error) {
-    if (!(error instanceof ApiError) || !where) throw error;
-    throw new ApiError(400, error.code, `${where}: ${error.message}`);
-  }
-}

@@ -4,10 +4,10 @@ import { createRouter } from "../lib/hono-env";
 import { callObject } from "../lib/object-call";
 import { adminErrors, commonErrors, errorResponse, json } from "../lib/schemas";
 import { encodeCursor } from "./scheduler-cursor";
+import { createOptions } from "./scheduler-options";
 import {
   BatchBody,
   CreateBody,
-  createOptions,
   Event,
   EventBatch,
   EventPage,
