@@ -1,9 +1,4 @@
-export type ChatMessage = {
-  id: number;
-  user: string;
-  text: string;
-  at: number;
-};
+import type { ChatMessage } from "../src/objects/chat-protocol";
 
 /**
  * The messages of one room, by id. History, catch-up pages and live frames overlap after a

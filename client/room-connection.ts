@@ -1,16 +1,14 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import { api, ApiFailure, describe, withRetries } from "./api";
-import { MessageLog, type ChatMessage } from "./chat-log";
+import type {
+  ChatMessage,
+  MAX_HISTORY_PAGE,
+  ServerFrame,
+} from "../src/objects/chat-protocol";
+import { MessageLog } from "./chat-log";
 import { ChatSession } from "./chat-session";
 import { Heartbeat } from "./heartbeat";
 import { Presence } from "./presence";
-
-type ServerFrame =
-  | { type: "welcome"; user: string; online: string[]; messages: ChatMessage[] }
-  | { type: "join" | "leave"; user: string }
-  | { type: "presence"; joined: string[]; left: string[] }
-  | ({ type: "message" } & ChatMessage)
-  | { type: "error"; code: string; message: string };
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
@@ -22,7 +20,7 @@ export type RoomEvents = {
 };
 
 /** The most a welcome or a history page carries; a full one means more may be waiting. */
-const PAGE = 200;
+const PAGE: typeof MAX_HISTORY_PAGE = 200;
 
 /**
  * One joined room: a reconnecting WebSocket (partysocket, backoff with jitter) whose every

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_VALUE } from "../src/objects/counter";
-import { MAX_ATTEMPTS } from "../src/objects/scheduler";
+import { MAX_EVENT_ATTEMPTS } from "../src/objects/scheduler";
 import { ADMIN, api, errorCode, uniqueName } from "./helpers/http";
 import { seedCounter } from "./helpers/storage";
 import {
@@ -42,14 +42,14 @@ describe("failing events", { timeout: 30_000 }, () => {
       action: increment(counter, 2),
     });
     let latest: ScheduledEvent = event;
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       advanceTo(latest.runAt);
       const ranAt = Date.now();
       expect(await runAlarm(name)).toBe(true);
       latest = await eventOf(name, event.id);
       expect(latest.attempts).toBe(attempt);
       expect(latest.lastError).toMatch(/^out_of_range: /);
-      if (attempt < MAX_ATTEMPTS) {
+      if (attempt < MAX_EVENT_ATTEMPTS) {
         expect(latest.status).toBe("pending");
         const waitMs = latest.runAt - ranAt;
         const expectedMs = 1000 * 2 ** (attempt - 1);
@@ -91,7 +91,7 @@ describe("failing events", { timeout: 30_000 }, () => {
       at: Date.now(),
       action: increment(counter, 2),
     });
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       advanceTo((await eventOf(name, event.id)).runAt);
       await runAlarm(name);
     }
@@ -152,13 +152,13 @@ describe("failing events", { timeout: 30_000 }, () => {
       cron: "0 * * * *",
       action: increment(counter, 2),
     });
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       advanceTo((await eventOf(name, event.id)).runAt);
       await runAlarm(name);
     }
     expect(await eventOf(name, event.id)).toMatchObject({
       status: "dead",
-      attempts: MAX_ATTEMPTS,
+      attempts: MAX_EVENT_ATTEMPTS,
       cron: "0 * * * *",
     });
     expect(await alarmOf(name)).toBeNull();

@@ -1,5 +1,5 @@
 import type { SchemaStep } from "../lib/sql-schema";
-import { MAX_PAGE, type ChatMessage } from "./chat-protocol";
+import { MAX_HISTORY_PAGE, type ChatMessage } from "./chat-protocol";
 
 /**
  * `id` is the INTEGER PRIMARY KEY, i.e. the rowid: new ids are max(id) + 1, so they increase,
@@ -14,7 +14,7 @@ export const CHAT_SCHEMA: readonly SchemaStep[] = [
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 /** The most rows one prune deletes; catches up over later posts if the limit is ever lowered. */
-export const PRUNE_BATCH = 100;
+export const HISTORY_PRUNE_BATCH = 100;
 
 export type PageOptions = { limit?: number; before?: number; after?: number };
 
@@ -34,7 +34,7 @@ export class ChatHistory {
 
   constructor(
     sql: SqlStorage,
-    { keep, pruneBatch = PRUNE_BATCH }: HistoryOptions,
+    { keep, pruneBatch = HISTORY_PRUNE_BATCH }: HistoryOptions,
   ) {
     this.#sql = sql;
     this.#keep = keep;
@@ -61,7 +61,10 @@ export class ChatHistory {
    * scan on the primary key that stops after `limit` rows.
    */
   page({ limit = 50, before, after }: PageOptions = {}): ChatMessage[] {
-    const rows = Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_PAGE);
+    const rows = Math.min(
+      Math.max(Math.trunc(limit) || 1, 1),
+      MAX_HISTORY_PAGE,
+    );
     const upper = before ?? Number.MAX_SAFE_INTEGER;
     if (after !== undefined) {
       return this.#sql

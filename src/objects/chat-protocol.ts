@@ -11,7 +11,8 @@ export const USER_MAX_CHARS = 32;
 export const TEXT_MAX_CHARS = 2000;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const WELCOME_MESSAGES = 50;
-export const MAX_PAGE = 200;
+/** The most messages one history page or welcome frame carries. */
+export const MAX_HISTORY_PAGE = 200;
 export const RATE_LIMIT = { messages: 20, windowMs: 10_000 } as const;
 
 export type ErrorCode =

@@ -13,7 +13,7 @@ import {
   cleanText,
   cleanUser,
   isOversized,
-  MAX_PAGE,
+  MAX_HISTORY_PAGE,
   parseClientFrame,
   parseId,
   sendableCloseCode,
@@ -92,7 +92,7 @@ export class ChatRoom extends DurableObject<Env> {
     const messages =
       after === undefined
         ? this.#page({ limit: WELCOME_MESSAGES })
-        : this.#page({ after, limit: MAX_PAGE });
+        : this.#page({ after, limit: MAX_HISTORY_PAGE });
     send(server, { type: "welcome", user, online, messages });
     this.#presence.joined(server, user);
     return new Response(null, { status: 101, webSocket: client });

@@ -5,7 +5,8 @@ import { Schema } from "../lib/sql-schema";
 /** Largest magnitude a counter may hold: beyond it JSON numbers lose integer precision. */
 export const MAX_VALUE = Number.MAX_SAFE_INTEGER;
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-const PRUNE_BATCH = 500;
+/** The most expired idempotency keys one alarm deletes. */
+const IDEMPOTENCY_PRUNE_BATCH = 500;
 
 const SCHEMA = [
   `CREATE TABLE counter (id INTEGER PRIMARY KEY CHECK (id = 0), value INTEGER NOT NULL);
@@ -97,7 +98,7 @@ export class Counter extends DurableObject<Env> {
       `DELETE FROM idempotency_keys WHERE key IN (
          SELECT key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
       now,
-      PRUNE_BATCH,
+      IDEMPOTENCY_PRUNE_BATCH,
     );
     const next = this.ctx.storage.sql
       .exec<{ expires_at: number }>(

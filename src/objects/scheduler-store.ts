@@ -1,7 +1,8 @@
 import type { SchemaStep } from "../lib/sql-schema";
 import type { Action } from "./scheduler-actions";
 
-export type EventStatus = "pending" | "done" | "dead";
+export const EVENT_STATUSES = ["pending", "done", "dead"] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 /** An event as the API shows it; times are epoch ms. */
 export type ScheduledEvent = {

@@ -13,17 +13,20 @@ import {
   type ScheduledEvent,
 } from "./scheduler-store";
 
-export type { ScheduledEvent } from "./scheduler-store";
+export { EVENT_STATUSES, type ScheduledEvent } from "./scheduler-store";
 
 /** Events one alarm invocation runs; more due ones get an alarm right after it. */
 export const BATCH_SIZE = 50;
-export const MAX_ATTEMPTS = 8;
+/** Runs of one occurrence before the event is dead. */
+export const MAX_EVENT_ATTEMPTS = 8;
 export const MAX_PENDING = 10_000;
 /** Events one `createMany` call takes. */
 export const MAX_BATCH = 100;
-export const MAX_PAGE = 100;
+/** The most events one `list` page carries. */
+export const MAX_EVENT_PAGE = 100;
 export const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-const PRUNE_BATCH = 100;
+/** The most finished events one alarm deletes. */
+const DONE_PRUNE_BATCH = 100;
 const MAX_ERROR_CHARS = 500;
 
 export type CreateOptions = {
@@ -135,7 +138,7 @@ export class Scheduler extends DurableObject<Env> {
   list({ status = "pending", limit = 50, after }: ListOptions = {}): EventPage {
     if (!this.#schema.exists) return { events: [], next: null };
     this.#prune(Date.now());
-    const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_PAGE);
+    const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_EVENT_PAGE);
     const rows = this.#store.page(status, after ?? null, size + 1);
     const events = rows.slice(0, size);
     const last = events.at(-1);
@@ -234,7 +237,7 @@ export class Scheduler extends DurableObject<Env> {
     this.#store.markFailed(
       event,
       error.slice(0, MAX_ERROR_CHARS),
-      failures >= MAX_ATTEMPTS ? null : now + backoffMs(failures),
+      failures >= MAX_EVENT_ATTEMPTS ? null : now + backoffMs(failures),
     );
     return false;
   }
@@ -257,7 +260,7 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   #prune(now: number): void {
-    this.#store.pruneDone(now - DONE_RETENTION_MS, PRUNE_BATCH);
+    this.#store.pruneDone(now - DONE_RETENTION_MS, DONE_PRUNE_BATCH);
   }
 }
 

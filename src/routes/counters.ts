@@ -1,50 +1,17 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteHandler } from "@hono/zod-openapi";
 import { adminOnly } from "../middleware/admin-auth";
+import type { AppEnv } from "../lib/app-env";
 import { createRouter } from "../lib/router";
 import { callObject } from "../lib/object-call";
-import {
-  adminErrors,
-  commonErrors,
-  errorResponse,
-  IdempotencyHeaders,
-  Name,
-} from "../lib/openapi";
+import { adminErrors, commonErrors, errorResponse, json } from "../lib/openapi";
+import type { Counter, StepOptions } from "../objects/counter";
+import { CounterBody, Params, StepRequest } from "./counter-schemas";
 
-export const Params = z.object({
-  name: Name.openapi({ param: { name: "name", in: "path" } }),
-});
-
-/** Optional body of increment and decrement. */
-export const StepBody = z
-  .strictObject({ by: z.int().min(1).max(1_000_000).optional() })
-  .openapi("Step");
-
-const CounterBody = z
-  .object({ name: z.string(), value: z.int() })
-  .openapi("Counter");
-
-const stepRoute = (direction: "increment" | "decrement") =>
-  createRoute({
-    method: "post",
-    path: `/{name}/${direction}`,
-    summary: `${direction[0]!.toUpperCase()}${direction.slice(1)} a counter`,
-    request: {
-      params: Params,
-      headers: IdempotencyHeaders,
-      body: {
-        required: false,
-        content: { "application/json": { schema: StepBody } },
-      },
-    },
-    responses: {
-      200: {
-        description: "The new value",
-        content: { "application/json": { schema: CounterBody } },
-      },
-      409: errorResponse("The result would leave ±(2^53−1); nothing changed"),
-      ...commonErrors,
-    },
-  });
+const stepResponses = {
+  200: json(CounterBody, "The new value"),
+  409: errorResponse("The result would leave ±(2^53−1); nothing changed"),
+  ...commonErrors,
+};
 
 export const counters = createRouter()
   .openapi(
@@ -54,10 +21,7 @@ export const counters = createRouter()
       summary: "Read a counter (0 if never written)",
       request: { params: Params },
       responses: {
-        200: {
-          description: "The value",
-          content: { "application/json": { schema: CounterBody } },
-        },
+        200: json(CounterBody, "The value"),
         ...commonErrors,
       },
     }),
@@ -93,10 +57,43 @@ export const counters = createRouter()
       });
       return c.body(null, 204);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{name}/increment",
+      summary: "Increment a counter",
+      request: StepRequest,
+      responses: stepResponses,
+    }),
+    step((stub, options) => stub.increment(options)),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{name}/decrement",
+      summary: "Decrement a counter",
+      request: StepRequest,
+      responses: stepResponses,
+    }),
+    step((stub, options) => stub.decrement(options)),
   );
 
-for (const direction of ["increment", "decrement"] as const) {
-  counters.openapi(stepRoute(direction), async (c) => {
+type StepRoute = {
+  method: "post";
+  path: string;
+  request: typeof StepRequest;
+  responses: typeof stepResponses;
+};
+
+/** Increment and decrement differ only in the method they call. */
+function step(
+  move: (
+    stub: DurableObjectStub<Counter>,
+    options: StepOptions,
+  ) => ReturnType<DurableObjectStub<Counter>["increment"]>,
+): RouteHandler<StepRoute, AppEnv> {
+  return async (c) => {
     const { name } = c.req.valid("param");
     const { by } = c.req.valid("json");
     const idempotencyKey = c.req.valid("header")["idempotency-key"];
@@ -104,10 +101,10 @@ for (const direction of ["increment", "decrement"] as const) {
       c,
       c.env.COUNTER,
       name,
-      (stub) => stub[direction]({ by, idempotencyKey }),
+      (stub) => move(stub, { by, idempotencyKey }),
       // Without a key a retried write could apply twice.
       { idempotent: idempotencyKey !== undefined },
     );
     return c.json({ name, value }, 200);
-  });
+  };
 }

@@ -1,7 +1,6 @@
-// Request and response shapes of the scheduler routes, and the cursor the list route hands out.
+// Request and response shapes of the scheduler routes; each copy of an object type is pinned to it.
 import { z } from "@hono/zod-openapi";
 import { cronProblem } from "../lib/cron";
-import { ApiError } from "../lib/http-errors";
 import { Name } from "../lib/openapi";
 import {
   cleanText,
@@ -10,19 +9,20 @@ import {
   USER_RULE,
 } from "../objects/chat-protocol";
 import {
+  EVENT_STATUSES,
   MAX_BATCH,
-  MAX_PAGE,
-  type CreateOptions,
-  type Position,
+  MAX_EVENT_PAGE,
+  type ScheduledEvent,
 } from "../objects/scheduler";
+import type { Action as ActionType } from "../objects/scheduler-actions";
+import { decodeCursor } from "./scheduler-cursor";
+import { nameParams, pageLimit } from "./shared-schemas";
 
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+export const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const AT_RULE =
   "must be epoch ms (an integer >= 0) or an ISO-8601 date-time with a time zone";
 
-export const Params = z.object({
-  scheduler: Name.openapi({ param: { name: "scheduler", in: "path" } }),
-});
+export const Params = nameParams("scheduler");
 export const EventParams = Params.extend({
   id: Name.openapi({
     param: { name: "id", in: "path" },
@@ -55,7 +55,7 @@ const Action = z
         ? "is required"
         : 'must be an object with "type": "counter.increment" or "chat.post"',
   })
-  .openapi("ScheduledAction");
+  .openapi("ScheduledAction") satisfies z.ZodType<ActionType>;
 
 export const CreateBody = z
   .strictObject({
@@ -120,7 +120,7 @@ const ActionView = z
       user: z.string(),
     }),
   ])
-  .openapi("ScheduledActionView");
+  .openapi("ScheduledActionView") satisfies z.ZodType<ActionType>;
 export const Event = z
   .object({
     id: z.string(),
@@ -128,12 +128,26 @@ export const Event = z
     runAt: z.int(),
     cron: z.string().optional(),
     action: ActionView,
-    status: z.enum(["pending", "done", "dead"]),
+    status: z.enum(EVENT_STATUSES),
     attempts: z.int(),
     lastError: z.string().optional(),
     createdAt: z.int(),
   })
-  .openapi("ScheduledEvent");
+  .openapi("ScheduledEvent") satisfies z.ZodType<ScheduledEvent>;
+
+export const EventBatch = z
+  .object({
+    events: z.array(Event),
+    created: z.array(z.boolean()).openapi({
+      description:
+        "Per item, in order: false where its key named an existing event",
+    }),
+  })
+  .openapi("ScheduledEventBatch");
+
+export const EventPage = z
+  .object({ events: z.array(Event), cursor: z.string().nullable() })
+  .openapi("ScheduledEventPage");
 
 const Cursor = z
   .string()
@@ -146,76 +160,9 @@ const Cursor = z
   });
 
 export const ListQuery = z.strictObject({
-  status: z.enum(["pending", "done", "dead"]).default("pending"),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${MAX_PAGE}`)
-    .transform(Number)
-    .pipe(z.int().min(1).max(MAX_PAGE))
-    .optional()
-    .openapi({ description: `1-${MAX_PAGE}, default 50` }),
+  status: z.enum(EVENT_STATUSES).default("pending"),
+  limit: pageLimit(MAX_EVENT_PAGE),
   cursor: Cursor.optional().openapi({
     description: "The `cursor` of the previous page",
   }),
 });
-
-/** The first run time of a one-shot event; undefined for cron, which the object computes. */
-function firstRunAt(
-  at: number | string | undefined,
-  delay: number | undefined,
-  cron: string | undefined,
-): number | undefined {
-  const given = [at, delay, cron].filter((value) => value !== undefined);
-  if (given.length !== 1) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      'give exactly one of "at", "delay" or "cron"',
-    );
-  }
-  const now = Date.now();
-  if (delay !== undefined) return now + Math.round(delay * 1000);
-  if (at === undefined) return undefined;
-  const runAt = typeof at === "number" ? at : Date.parse(at);
-  if (!Number.isSafeInteger(runAt) || runAt > now + YEAR_MS) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      'body field "at": must be at most a year from now',
-    );
-  }
-  return runAt;
-}
-
-/** A validated create body as the object takes it; `where` prefixes an error's message. */
-export function createOptions(
-  { at, delay, cron, action, key }: z.infer<typeof CreateBody>,
-  where = "",
-): CreateOptions {
-  try {
-    return { runAt: firstRunAt(at, delay, cron), cron, action, key };
-  } catch (error) {
-    if (!(error instanceof ApiError) || !where) throw error;
-    throw new ApiError(400, error.code, `${where}: ${error.message}`);
-  }
-}
-
-/** Opaque to clients: base64url of the last event's runAt and id. */
-export function encodeCursor({ runAt, id }: Position): string {
-  return btoa(`${runAt}:${id}`)
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function decodeCursor(cursor: string): Position | null {
-  let text: string;
-  try {
-    text = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch {
-    return null;
-  }
-  const match = /^(\d{1,16}):([A-Za-z0-9_-]{1,64})$/.exec(text);
-  const runAt = Number(match?.[1]);
-  return match && Number.isSafeInteger(runAt) ? { runAt, id: match[2]! } : null;
-}

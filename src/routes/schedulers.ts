@@ -1,14 +1,16 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { adminOnly } from "../middleware/admin-auth";
 import { createRouter } from "../lib/router";
 import { callObject } from "../lib/object-call";
 import { adminErrors, commonErrors, errorResponse, json } from "../lib/openapi";
+import { encodeCursor } from "./scheduler-cursor";
+import { createOptions } from "./scheduler-options";
 import {
   BatchBody,
   CreateBody,
-  createOptions,
-  encodeCursor,
   Event,
+  EventBatch,
+  EventPage,
   EventParams,
   ListQuery,
   Params,
@@ -63,18 +65,7 @@ export const schedulers = createRouter()
         },
       },
       responses: {
-        200: json(
-          z
-            .object({
-              events: z.array(Event),
-              created: z.array(z.boolean()).openapi({
-                description:
-                  "Per item, in order: false where its key named an existing event",
-              }),
-            })
-            .openapi("ScheduledEventBatch"),
-          "Every item stored, or found by its key",
-        ),
+        200: json(EventBatch, "Every item stored, or found by its key"),
         409: errorResponse(
           "The batch would take the scheduler past 10 000 pending events; nothing stored",
         ),
@@ -106,12 +97,7 @@ export const schedulers = createRouter()
       ...adminOnly,
       request: { params: Params, query: ListQuery },
       responses: {
-        200: json(
-          z
-            .object({ events: z.array(Event), cursor: z.string().nullable() })
-            .openapi("ScheduledEventPage"),
-          "One page; `cursor` is null on the last one",
-        ),
+        200: json(EventPage, "One page; `cursor` is null on the last one"),
         ...adminErrors,
         ...commonErrors,
       },

@@ -7,7 +7,7 @@ import {
   type IdentityMode,
 } from "../lib/identity";
 import { adminErrors, commonErrors, json } from "../lib/openapi";
-import { User } from "./rooms";
+import { User } from "./room-schemas";
 
 /** How this deployment knows who a chat user is, and the route that mints its credentials. */
 export const sessions = createRouter()

@@ -1,20 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../lib/router";
 import { callObject } from "../lib/object-call";
-import {
-  commonErrors,
-  errorResponse,
-  IdempotencyHeaders,
-} from "../lib/openapi";
+import { commonErrors, errorResponse, json } from "../lib/openapi";
 import { pickShard, shardCount, shardName } from "../lib/shards";
-import { Params, StepBody } from "./counters";
-
-const ShardedBody = z
-  .object({ name: z.string(), value: z.int(), shards: z.int() })
-  .openapi("ShardedCounter");
-const ShardWrite = z
-  .object({ name: z.string(), shard: z.int() })
-  .openapi("ShardWrite");
+import {
+  Params,
+  ShardedBody,
+  ShardWrite,
+  StepRequest,
+} from "./counter-schemas";
 
 export const shardedCounters = createRouter()
   .openapi(
@@ -25,10 +19,7 @@ export const shardedCounters = createRouter()
         "Read a sharded counter: the sum over every shard, read in parallel",
       request: { params: Params },
       responses: {
-        200: {
-          description: "The sum",
-          content: { "application/json": { schema: ShardedBody } },
-        },
+        200: json(ShardedBody, "The sum"),
         ...commonErrors,
       },
     }),
@@ -55,19 +46,9 @@ export const shardedCounters = createRouter()
       method: "post",
       path: "/{name}/increment",
       summary: "Increment one shard of a sharded counter",
-      request: {
-        params: Params,
-        headers: IdempotencyHeaders,
-        body: {
-          required: false,
-          content: { "application/json": { schema: StepBody } },
-        },
-      },
+      request: StepRequest,
       responses: {
-        200: {
-          description: "The shard written",
-          content: { "application/json": { schema: ShardWrite } },
-        },
+        200: json(ShardWrite, "The shard written"),
         409: errorResponse("The shard would leave ±(2^53−1); nothing changed"),
         ...commonErrors,
       },
