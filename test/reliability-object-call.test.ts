@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { requestId } from "hono/request-id";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { onError } from "../src/lib/errors-handler";
 import type { AppEnv } from "../src/lib/hono-env";
 import { logRequest } from "../src/lib/logging";
@@ -106,7 +106,9 @@ beforeEach(() => {
 afterEach(() => logs.restore());
 
 describe("callObject classifies runtime errors", () => {
-  it("retries an idempotent call on a retryable error, with a fresh stub per attempt and backoff", async () => {
+  it("retries an idempotent call on a retryable error, with a fresh stub per attempt and backoff", async ({
+    expect,
+  }) => {
     const name = uniqueName("retry");
     const { call, stubs } = harness({
       failures: 2,
@@ -132,7 +134,9 @@ describe("callObject classifies runtime errors", () => {
     });
   });
 
-  it(`gives up after ${MAX_ATTEMPTS} attempts with 503 unavailable and Retry-After`, async () => {
+  it(`gives up after ${MAX_ATTEMPTS} attempts with 503 unavailable and Retry-After`, async ({
+    expect,
+  }) => {
     const name = uniqueName("give-up");
     const { call, stubs } = harness({
       failures: Infinity,
@@ -149,7 +153,7 @@ describe("callObject classifies runtime errors", () => {
     ).toMatchObject({ event: "request", retries: MAX_ATTEMPTS - 1 });
   });
 
-  it("never retries a call that is not idempotent", async () => {
+  it("never retries a call that is not idempotent", async ({ expect }) => {
     const name = uniqueName("once");
     const { call, stubs } = harness({
       failures: 1,
@@ -163,7 +167,9 @@ describe("callObject classifies runtime errors", () => {
     expect(await valueOf(name)).toBe(0);
   });
 
-  it("answers 503 overloaded at once, without retrying even an idempotent call", async () => {
+  it("answers 503 overloaded at once, without retrying even an idempotent call", async ({
+    expect,
+  }) => {
     const name = uniqueName("overloaded");
     const { call, stubs } = harness({
       failures: 1,
@@ -180,7 +186,9 @@ describe("callObject classifies runtime errors", () => {
     expect(stubs).toHaveLength(1);
   });
 
-  it("turns any other error into a 500 that leaks nothing, logged once with its details", async () => {
+  it("turns any other error into a 500 that leaks nothing, logged once with its details", async ({
+    expect,
+  }) => {
     const name = uniqueName("bug");
     const { call, stubs } = harness({
       failures: 1,
@@ -211,7 +219,9 @@ describe("callObject classifies runtime errors", () => {
     ]);
   });
 
-  it("passes a failure the object returns through its mapped status, without retrying", async () => {
+  it("passes a failure the object returns through its mapped status, without retrying", async ({
+    expect,
+  }) => {
     const name = uniqueName("full");
     await seedCounter(name, MAX_VALUE);
     const { call, stubs } = harness({ failures: 0, idempotent: true });
@@ -224,7 +234,9 @@ describe("callObject classifies runtime errors", () => {
 });
 
 describe("callObject against real object resets", () => {
-  it("retries an idempotent increment across a reset and applies it exactly once", async () => {
+  it("retries an idempotent increment across a reset and applies it exactly once", async ({
+    expect,
+  }) => {
     const name = uniqueName("reset-key");
     const res = await resetDuring(name, () =>
       api(`/api/counters/${name}/increment`, {
@@ -245,7 +257,9 @@ describe("callObject against real object resets", () => {
     expect(await valueOf(name)).toBe(1);
   });
 
-  it("answers 503 unavailable and applies nothing when a reset hits a call that is not idempotent", async () => {
+  it("answers 503 unavailable and applies nothing when a reset hits a call that is not idempotent", async ({
+    expect,
+  }) => {
     const name = uniqueName("reset-plain");
     const res = await resetDuring(name, () =>
       api(`/api/counters/${name}/increment`, { method: "POST" }),
@@ -256,7 +270,9 @@ describe("callObject against real object resets", () => {
     expect(await valueOf(name)).toBe(0);
   });
 
-  it("keeps answering after every object is aborted, because each call takes a fresh stub", async () => {
+  it("keeps answering after every object is aborted, because each call takes a fresh stub", async ({
+    expect,
+  }) => {
     const name = uniqueName("aborted");
     const held = env.COUNTER.getByName(name);
     await held.increment({ by: 7 });
