@@ -10,14 +10,16 @@ import {
 } from "./servers.ts";
 
 /** Every server of the run, by the part it plays. */
-export type Servers = {
-  template: Target;
-  baseline: Target;
-  apiOnly: Target;
-  devtools: Target;
-  oneShard: Target;
-  manyShards: Target;
-  scheduler: Target;
+export type Servers = Record<
+  | "template"
+  | "baseline"
+  | "apiOnly"
+  | "devtools"
+  | "oneShard"
+  | "manyShards"
+  | "scheduler",
+  Target
+> & {
   /** The scheduler server's alarm runs, read from its log lines as they arrive. */
   alarmLog: AlarmRun[];
   /** All seven, in the order they were started. */
@@ -32,36 +34,39 @@ export async function startServers(
   const state = (name: string) => join(root, name);
   const alarmLog: AlarmRun[] = [];
   let pendingOutput = "";
-  const started = await Promise.all([
-    startTarget(
+  const byRole = await startAll({
+    template: startTarget(
       "template",
       templateOptions(state("template"), configs.template, {
         SHARD_COUNT: "8",
       }),
     ),
-    startTarget(
+    baseline: startTarget(
       "baseline",
       baselineOptions(state("baseline"), configs.baseline),
     ),
-    startTarget("baseline, API only", baselineOptions(state("api-only"))),
-    startTarget(
+    apiOnly: startTarget(
+      "baseline, API only",
+      baselineOptions(state("api-only")),
+    ),
+    devtools: startTarget(
       "template, devtools inspector attached",
       templateOptions(state("devtools"), configs.template, {}, "warn", true),
     ),
-    startTarget(
+    oneShard: startTarget(
       "1 shard",
       templateOptions(state("shards-1"), configs.template, {
         SHARD_COUNT: "1",
       }),
     ),
-    startTarget(
+    manyShards: startTarget(
       "32 shards",
       templateOptions(state("shards-32"), configs.template, {
         SHARD_COUNT: "32",
       }),
     ),
     // Logs stay on here: the Scheduler's own log lines count its alarm runs.
-    startTarget("scheduler", {
+    scheduler: startTarget("scheduler", {
       ...templateOptions(state("scheduler"), configs.template, {}, "log"),
       onOutput: (text) => {
         const lines = (pendingOutput + text).split("\n");
@@ -69,25 +74,18 @@ export async function startServers(
         alarmLog.push(...alarmRunsIn(lines));
       },
     }),
-  ]);
-  const [
-    template,
-    baseline,
-    apiOnly,
-    devtools,
-    oneShard,
-    manyShards,
-    scheduler,
-  ] = started;
-  return {
-    template,
-    baseline,
-    apiOnly,
-    devtools,
-    oneShard,
-    manyShards,
-    scheduler,
-    alarmLog,
-    all: started,
-  };
+  });
+  return { ...byRole, alarmLog, all: Object.values(byRole) };
+}
+
+/** Waits for every start, failing if any fails, and keeps each target under its role. */
+async function startAll<Role extends string>(
+  starting: Record<Role, Promise<Target>>,
+): Promise<Record<Role, Target>> {
+  const entries = await Promise.all(
+    Object.entries<Promise<Target>>(starting).map(
+      async ([role, target]) => [role, await target] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as Record<Role, Target>;
 }
