@@ -5,6 +5,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareChat } from "./chat-scenarios.ts";
 import { measureWakes, seedCounters } from "./cold-wake.ts";
+import { startServers, type Servers } from "./fleet.ts";
 import { interleave } from "./interleave.ts";
 import {
   httpRound,
@@ -13,17 +14,10 @@ import {
 } from "./http-load.ts";
 import { markdownTable, type Results } from "./report.ts";
 import { paired } from "./table.ts";
+import { drainScheduler } from "./scheduler-drain.ts";
 import {
-  alarmRunsIn,
-  drainScheduler,
-  type AlarmRun,
-} from "./scheduler-drain.ts";
-import {
-  baselineOptions,
   restart,
   resultsDir,
-  startTarget,
-  templateOptions,
   writeBaselineWithPageConfig,
   writeTemplateConfig,
   type Target,
@@ -63,181 +57,183 @@ let stateRoot: string | undefined;
 
 async function main(): Promise<void> {
   stateRoot = await mkdtemp(join(tmpdir(), "bench-state-"));
-  const root = stateRoot;
-  const state = (name: string) => join(root, name);
-  const config = await writeTemplateConfig();
-  const baselineConfig = await writeBaselineWithPageConfig();
-  const alarmLog: AlarmRun[] = [];
-  let pendingOutput = "";
-  const load = { atStart: loadavg()[0] };
+  const configs = {
+    template: await writeTemplateConfig(),
+    baseline: await writeBaselineWithPageConfig(),
+  };
+  const loadAtStart = loadavg()[0];
   log(
-    `starting 7 wrangler dev servers (load average ${round1(load.atStart)} on ${cpus().length} cores)`,
+    `starting 7 wrangler dev servers (load average ${round1(loadAtStart)} on ${cpus().length} cores)`,
   );
-  const started = await Promise.all([
-    startTarget(
-      "template",
-      templateOptions(state("template"), config, { SHARD_COUNT: "8" }),
-    ),
-    startTarget("baseline", baselineOptions(state("baseline"), baselineConfig)),
-    startTarget("baseline, API only", baselineOptions(state("api-only"))),
-    startTarget(
-      "template, devtools inspector attached",
-      templateOptions(state("devtools"), config, {}, "warn", true),
-    ),
-    startTarget(
-      "1 shard",
-      templateOptions(state("shards-1"), config, { SHARD_COUNT: "1" }),
-    ),
-    startTarget(
-      "32 shards",
-      templateOptions(state("shards-32"), config, { SHARD_COUNT: "32" }),
-    ),
-    // Logs stay on here: the Scheduler's own log lines count its alarm runs.
-    startTarget("scheduler", {
-      ...templateOptions(state("scheduler"), config, {}, "log"),
-      onOutput: (text) => {
-        const lines = (pendingOutput + text).split("\n");
-        pendingOutput = lines.pop() ?? "";
-        alarmLog.push(...alarmRunsIn(lines));
-      },
-    }),
-  ]);
-  targets.push(...started);
-  const [
-    template,
-    baseline,
-    apiOnly,
-    devtools,
-    oneShard,
-    manyShards,
-    scheduler,
-  ] = started;
-  const pair = [template, baseline];
+  const servers = await startServers(stateRoot, configs);
+  targets.push(...servers.all);
   try {
-    await Promise.all(
-      pair.map((t) => seedCounters(t.server.url, settings.coldCounters)),
-    );
-
-    log("counter increments");
-    const incrementRounds = await measureAll(
-      [template, devtools, baseline, apiOnly],
-      {
-        path: "/api/counters/bench-hot/increment",
-        method: "POST",
-        body: { by: 1 },
-      },
-      settings.writeConnections,
-    );
-    progress.increment = Object.fromEntries(
-      [...incrementRounds].map(([t, rounds]) => [t.name, rounds]),
-    );
-    await Promise.all([devtools.server.stop(), apiOnly.server.stop()]);
-
-    log("counter and sharded-counter reads");
-    const readRounds = await measureAll(
-      pair,
-      { path: "/api/counters/bench-hot" },
-      settings.readConnections,
-    );
-    const shardTargets = {
-      "1 shard": oneShard,
-      "8 shards": template,
-      "32 shards": manyShards,
-    };
-    for (const target of Object.values(shardTargets)) await seedShards(target);
-    const sharded = await interleave(
-      Object.values(shardTargets),
-      settings.rounds,
-      (target) =>
-        httpRound(
-          target.server.url,
-          { path: "/api/sharded-counters/bench-sharded" },
-          {
-            connections: settings.readConnections,
-            seconds: settings.seconds,
-            cpu: target.cpu,
-          },
-        ),
-    );
-    progress.sharded = Object.fromEntries(
-      [...sharded].map(([t, rounds]) => [t.name, rounds]),
-    );
-    await Promise.all([oneShard.server.stop(), manyShards.server.stop()]);
-
-    log(
-      `chat: ${settings.chat.clients} clients at ${settings.chat.rates.join(", ")} msg/s, then reconnect storms`,
-    );
-    const chat = await compareChat([template, baseline], settings.chat);
-    progress.chat = chat;
-
-    log(`scheduler: ${settings.events} events due at once`);
-    const drained = await drainScheduler({
-      baseUrl: scheduler.server.url,
-      events: settings.events,
-      alarmLog,
-    });
-    progress.scheduler = drained;
-    await scheduler.server.stop();
-
-    log("cold wake: restarting template and baseline on the same state");
-    const restarted = await Promise.all(pair.map(restart));
-    targets.push(...restarted);
-    const wake = await measureWakes(
-      {
-        template: restarted[0].server.url,
-        baseline: restarted[1].server.url,
-      },
-      settings.coldCounters,
-    );
-
-    const results: Results = {
-      increment: paired(incrementRounds, template, baseline),
-      incrementDevtools: {
-        template: incrementRounds.get(devtools)!,
-        baseline: incrementRounds.get(baseline)!,
-      },
-      incrementApiOnly: {
-        template: incrementRounds.get(template)!,
-        baseline: incrementRounds.get(apiOnly)!,
-      },
-      read: paired(readRounds, template, baseline),
-      sharded: Object.fromEntries(
-        Object.entries(shardTargets).map(([name, t]) => [
-          name,
-          sharded.get(t)!,
-        ]),
-      ),
-      chat,
-      scheduler: drained,
-      wake,
-    };
-    const table = markdownTable(results);
-    console.log(`\n${table}\n`);
-    const file = join(
-      resultsDir,
-      `bench-${new Date().toISOString().replaceAll(":", "-")}.json`,
-    );
-    await writeFile(
-      file,
-      JSON.stringify(
-        {
-          settings,
-          machine: {
-            cpus: cpus().length,
-            node: process.version,
-            loadAverage: { ...load, atEnd: loadavg()[0] },
-          },
-          results,
-          table,
-        },
-        null,
-        2,
-      ),
-    );
-    log(`raw figures: ${file}`);
+    const results = await runScenarios(servers);
+    await report(results, loadAtStart);
   } finally {
     await stopAll();
   }
+}
+
+/** The scenarios in order; each stops the servers it was the last to need. */
+async function runScenarios(servers: Servers): Promise<Results> {
+  const { template, baseline } = servers;
+  const pair: [Target, Target] = [template, baseline];
+  await Promise.all(
+    pair.map((t) => seedCounters(t.server.url, settings.coldCounters)),
+  );
+  const increments = await measureIncrements(servers);
+  const reads = await measureReads(servers);
+  const chat = await measureChat(pair);
+  const scheduler = await measureScheduler(servers);
+  const wake = await measureColdWake(pair);
+  return { ...increments, ...reads, chat, scheduler, wake };
+}
+
+async function measureIncrements({
+  template,
+  devtools,
+  baseline,
+  apiOnly,
+}: Servers): Promise<
+  Pick<Results, "increment" | "incrementDevtools" | "incrementApiOnly">
+> {
+  log("counter increments");
+  const rounds = await measureAll(
+    [template, devtools, baseline, apiOnly],
+    {
+      path: "/api/counters/bench-hot/increment",
+      method: "POST",
+      body: { by: 1 },
+    },
+    settings.writeConnections,
+  );
+  progress.increment = Object.fromEntries(
+    [...rounds].map(([t, targetRounds]) => [t.name, targetRounds]),
+  );
+  await Promise.all([devtools.server.stop(), apiOnly.server.stop()]);
+  return {
+    increment: paired(rounds, template, baseline),
+    incrementDevtools: {
+      template: rounds.get(devtools)!,
+      baseline: rounds.get(baseline)!,
+    },
+    incrementApiOnly: {
+      template: rounds.get(template)!,
+      baseline: rounds.get(apiOnly)!,
+    },
+  };
+}
+
+async function measureReads({
+  template,
+  baseline,
+  oneShard,
+  manyShards,
+}: Servers): Promise<Pick<Results, "read" | "sharded">> {
+  log("counter and sharded-counter reads");
+  const readRounds = await measureAll(
+    [template, baseline],
+    { path: "/api/counters/bench-hot" },
+    settings.readConnections,
+  );
+  const shardTargets = {
+    "1 shard": oneShard,
+    "8 shards": template,
+    "32 shards": manyShards,
+  };
+  for (const target of Object.values(shardTargets)) await seedShards(target);
+  const sharded = await interleave(
+    Object.values(shardTargets),
+    settings.rounds,
+    (target) =>
+      httpRound(
+        target.server.url,
+        { path: "/api/sharded-counters/bench-sharded" },
+        {
+          connections: settings.readConnections,
+          seconds: settings.seconds,
+          cpu: target.cpu,
+        },
+      ),
+  );
+  progress.sharded = Object.fromEntries(
+    [...sharded].map(([t, rounds]) => [t.name, rounds]),
+  );
+  await Promise.all([oneShard.server.stop(), manyShards.server.stop()]);
+  return {
+    read: paired(readRounds, template, baseline),
+    sharded: Object.fromEntries(
+      Object.entries(shardTargets).map(([name, t]) => [name, sharded.get(t)!]),
+    ),
+  };
+}
+
+async function measureChat(pair: [Target, Target]): Promise<Results["chat"]> {
+  log(
+    `chat: ${settings.chat.clients} clients at ${settings.chat.rates.join(", ")} msg/s, then reconnect storms`,
+  );
+  const chat = await compareChat(pair, settings.chat);
+  progress.chat = chat;
+  return chat;
+}
+
+async function measureScheduler({
+  scheduler,
+  alarmLog,
+}: Servers): Promise<Results["scheduler"]> {
+  log(`scheduler: ${settings.events} events due at once`);
+  const drained = await drainScheduler({
+    baseUrl: scheduler.server.url,
+    events: settings.events,
+    alarmLog,
+  });
+  progress.scheduler = drained;
+  await scheduler.server.stop();
+  return drained;
+}
+
+async function measureColdWake(
+  pair: [Target, Target],
+): Promise<Results["wake"]> {
+  log("cold wake: restarting template and baseline on the same state");
+  const restarted = await Promise.all(pair.map(restart));
+  targets.push(...restarted);
+  return measureWakes(
+    {
+      template: restarted[0].server.url,
+      baseline: restarted[1].server.url,
+    },
+    settings.coldCounters,
+  );
+}
+
+/** Prints the table and writes it, the raw figures and the machine's state to bench/results/. */
+async function report(results: Results, loadAtStart: number): Promise<void> {
+  const table = markdownTable(results);
+  console.log(`\n${table}\n`);
+  const file = join(
+    resultsDir,
+    `bench-${new Date().toISOString().replaceAll(":", "-")}.json`,
+  );
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        settings,
+        machine: {
+          cpus: cpus().length,
+          node: process.version,
+          loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] },
+        },
+        results,
+        table,
+      },
+      null,
+      2,
+    ),
+  );
+  log(`raw figures: ${file}`);
 }
 
 /** Interleaved rounds of one request on every target in `list`, after a short warm-up each. */

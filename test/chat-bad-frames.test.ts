@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import { MAX_FRAME_BYTES, RATE_LIMIT } from "../src/objects/chat-protocol";
 import {
   ChatClient,
@@ -11,20 +11,22 @@ import {
 beforeAll(loadWorker, 60_000);
 
 /** A room with one stored message, two members, and the join already seen. */
-async function busyRoom() {
+async function busyRoom(expect: ExpectStatic) {
   const room = roomName();
-  const { client: ada } = await ChatClient.join(room, "ada");
-  const { client: grace } = await ChatClient.join(room, "grace");
+  const { client: ada } = await ChatClient.join(expect, room, "ada");
+  const { client: grace } = await ChatClient.join(expect, room, "grace");
   await ada.next("join");
   ada.say("the only message");
   await ada.next("message");
   await grace.next("message");
-  return { room, ada, grace, history: await storedMessages(room) };
+  return { room, ada, grace, history: await storedMessages(expect, room) };
 }
 
 describe("bad frames", () => {
-  it("answers each bad frame with an error to the sender only, keeps the socket open and stores nothing", async () => {
-    const { room, ada, grace, history } = await busyRoom();
+  it("answers each bad frame with an error to the sender only, keeps the socket open and stores nothing", async ({
+    expect,
+  }) => {
+    const { room, ada, grace, history } = await busyRoom(expect);
     const cases: [string | ArrayBuffer, string][] = [
       ["{not json", "invalid_json"],
       ["", "invalid_json"],
@@ -50,14 +52,16 @@ describe("bad frames", () => {
       expect(typeof error.message).toBe("string");
     }
     expect(await grace.drain()).toEqual([]);
-    expect(await storedMessages(room)).toEqual(history);
+    expect(await storedMessages(expect, room)).toEqual(history);
 
     ada.say("still open");
     expect(await grace.next("message")).toMatchObject({ text: "still open" });
   });
 
-  it("closes a socket with 1009 for a frame over 64 KiB, and announces the leave", async () => {
-    const { room, ada, grace, history } = await busyRoom();
+  it("closes a socket with 1009 for a frame over 64 KiB, and announces the leave", async ({
+    expect,
+  }) => {
+    const { room, ada, grace, history } = await busyRoom(expect);
     // Exactly 64 KiB is still read (and refused as too long a text) ...
     const padding = "x".repeat(
       MAX_FRAME_BYTES - '{"type":"message","text":""}'.length,
@@ -71,11 +75,13 @@ describe("bad frames", () => {
     const close = await closeOf(ada);
     expect(close.code).toBe(1009);
     expect(await grace.next("leave")).toEqual({ type: "leave", user: "ada" });
-    expect(await storedMessages(room)).toEqual(history);
+    expect(await storedMessages(expect, room)).toEqual(history);
   });
 
-  it("refuses messages over the rate limit without storing or broadcasting them", async () => {
-    const { room, ada, grace, history } = await busyRoom();
+  it("refuses messages over the rate limit without storing or broadcasting them", async ({
+    expect,
+  }) => {
+    const { room, ada, grace, history } = await busyRoom(expect);
     // busyRoom already used one of ada's slots.
     for (let i = 1; i < RATE_LIMIT.messages; i++) ada.say(`burst ${i}`);
     ada.say("over the limit");
@@ -88,7 +94,7 @@ describe("bad frames", () => {
     }
     const seen = await grace.drain();
     expect(seen).toHaveLength(RATE_LIMIT.messages - 1);
-    const stored = await storedMessages(room);
+    const stored = await storedMessages(expect, room);
     expect(stored).toHaveLength(RATE_LIMIT.messages);
     expect(stored[0]).toEqual(history[0]);
     expect(stored.map((m) => m.text)).not.toContain("over the limit");

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import {
   ChatClient,
   closeOf,
@@ -10,10 +10,12 @@ import {
 beforeAll(loadWorker, 60_000);
 
 describe("closing handshakes", () => {
-  it("echoes the client's close code and announces the leave", async () => {
+  it("echoes the client's close code and announces the leave", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
-    const { client: grace } = await ChatClient.join(room, "grace");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
     await ada.next("join");
     grace.ws.close(4000, "done for today");
     const close = await closeOf(grace);
@@ -21,10 +23,12 @@ describe("closing handshakes", () => {
     expect(await ada.next("leave")).toEqual({ type: "leave", user: "grace" });
   });
 
-  it("answers a close without a code (1005) normally, never echoing the reserved code", async () => {
+  it("answers a close without a code (1005) normally, never echoing the reserved code", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
-    const { client: grace } = await ChatClient.join(room, "grace");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
     await ada.next("join");
     grace.ws.close();
     await closeOf(grace);
@@ -33,18 +37,20 @@ describe("closing handshakes", () => {
     expect(await roomStub(room).info()).toEqual({ online: 1 });
   });
 
-  it("announces one leave per connection, even for a user on two tabs", async () => {
+  it("announces one leave per connection, even for a user on two tabs", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
-    const { client: tab1 } = await ChatClient.join(room, "grace");
-    const { client: tab2 } = await ChatClient.join(room, "grace");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: tab1 } = await ChatClient.join(expect, room, "grace");
+    const { client: tab2 } = await ChatClient.join(expect, room, "grace");
     // Both joins told first, so the leave is not netted out against the second one.
     await ada.settleOnline(["ada", "grace", "grace"]);
     tab1.ws.close(1000);
     expect(await ada.next("leave")).toEqual({ type: "leave", user: "grace" });
     expect(await tab2.next("leave")).toEqual({ type: "leave", user: "grace" });
     expect(await ada.drain()).toEqual([]);
-    const { welcome } = await ChatClient.join(room, "linus");
+    const { welcome } = await ChatClient.join(expect, room, "linus");
     expect(welcome.online).toEqual(["ada", "grace", "linus"]);
   });
 });

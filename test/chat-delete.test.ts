@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { ADMIN, errorCode, postJson } from "./helpers/http";
 import { NOTHING_STORED, storedState } from "./helpers/storage";
 import {
@@ -22,10 +22,12 @@ function deleteRoom(room: string, headers: Record<string, string> = ADMIN) {
 }
 
 describe("deleting a room", () => {
-  it("closes every socket with 1001 and leaves an empty room", async () => {
+  it("closes every socket with 1001 and leaves an empty room", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
-    const { client: grace } = await ChatClient.join(room, "grace");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
     ada.say("soon gone");
     await ada.next("join");
     await ada.next("message");
@@ -39,11 +41,11 @@ describe("deleting a room", () => {
       storedState(state.storage),
     );
     expect(left).toEqual(NOTHING_STORED);
-    expect(await storedMessages(room)).toEqual([]);
+    expect(await storedMessages(expect, room)).toEqual([]);
     expect(await roomStub(room).info()).toEqual({ online: 0 });
   });
 
-  it("starts a deleted room over from id 1", async () => {
+  it("starts a deleted room over from id 1", async ({ expect }) => {
     const room = roomName();
     await postJson(`/api/rooms/${room}/messages`, { user: "ada", text: "one" });
     await postJson(`/api/rooms/${room}/messages`, { user: "ada", text: "two" });
@@ -53,13 +55,15 @@ describe("deleting a room", () => {
       text: "again",
     });
     expect(await res.json()).toMatchObject({ id: 1, text: "again" });
-    const { welcome } = await ChatClient.join(room, "grace");
+    const { welcome } = await ChatClient.join(expect, room, "grace");
     expect(welcome.messages).toHaveLength(1);
   });
 
-  it("refuses a delete without the admin token and changes nothing", async () => {
+  it("refuses a delete without the admin token and changes nothing", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
     ada.say("keep me");
     await ada.next("message");
     const refused: Record<string, string>[] = [
@@ -72,7 +76,7 @@ describe("deleting a room", () => {
       expect(res.headers.get("WWW-Authenticate")).toBe("Bearer");
       expect(await errorCode(res)).toBe("unauthorized");
     }
-    expect(await storedMessages(room)).toHaveLength(1);
+    expect(await storedMessages(expect, room)).toHaveLength(1);
     expect(await ada.drain()).toEqual([]);
     expect(await roomStub(room).info()).toEqual({ online: 1 });
   });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { errorCode, postJson } from "./helpers/http";
 import {
   ChatClient,
@@ -10,10 +10,12 @@ import {
 beforeAll(loadWorker, 60_000);
 
 describe("messages", () => {
-  it("fans a socket message out to every socket, the sender included", async () => {
+  it("fans a socket message out to every socket, the sender included", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
-    const { client: grace } = await ChatClient.join(room, "grace");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
     await ada.next("join");
 
     ada.say("  hello  ");
@@ -28,16 +30,20 @@ describe("messages", () => {
     expect(Number.isInteger(seenByAda.id)).toBe(true);
     expect(Number.isInteger(seenByAda.at)).toBe(true);
     const { id, user, text, at } = seenByAda;
-    expect(await storedMessages(room)).toEqual([{ id, user, text, at }]);
+    expect(await storedMessages(expect, room)).toEqual([
+      { id, user, text, at },
+    ]);
   });
 
-  it("delivers 100 messages to everyone in one order, with increasing ids", async () => {
+  it("delivers 100 messages to everyone in one order, with increasing ids", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: grace } = await ChatClient.join(room, "grace");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
     // Five senders of 20 each: one connection may send only 20 per 10 s.
     const senders: ChatClient[] = [];
     for (let s = 0; s < 5; s++) {
-      senders.push((await ChatClient.join(room, `sender${s}`)).client);
+      senders.push((await ChatClient.join(expect, room, `sender${s}`)).client);
     }
     await Promise.all([grace, ...senders].map((client) => client.drain()));
     senders.forEach((sender, s) => {
@@ -61,12 +67,14 @@ describe("messages", () => {
         .map((m) => m.text);
       expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `${s}:${i}`));
     });
-    expect((await storedMessages(room)).map((m) => m.id)).toEqual(ids);
+    expect((await storedMessages(expect, room)).map((m) => m.id)).toEqual(ids);
   });
 
-  it("stores and broadcasts a message posted over HTTP, trimmed", async () => {
+  it("stores and broadcasts a message posted over HTTP, trimmed", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
     const res = await postJson(`/api/rooms/${room}/messages`, {
       user: " scheduler ",
       text: "\tready\n",
@@ -75,10 +83,12 @@ describe("messages", () => {
     const message = await res.json<Record<string, unknown>>();
     expect(message).toMatchObject({ user: "scheduler", text: "ready" });
     expect(await ada.next("message")).toEqual({ type: "message", ...message });
-    expect(await storedMessages(room)).toEqual([message]);
+    expect(await storedMessages(expect, room)).toEqual([message]);
   });
 
-  it("rejects bad HTTP posts with 400 and stores nothing", async () => {
+  it("rejects bad HTTP posts with 400 and stores nothing", async ({
+    expect,
+  }) => {
     const room = roomName();
     const cases: [unknown, string][] = [
       [{ user: "ada" }, "invalid_request"],
@@ -97,10 +107,12 @@ describe("messages", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(await errorCode(res)).toBe(code);
     }
-    expect(await storedMessages(room)).toEqual([]);
+    expect(await storedMessages(expect, room)).toEqual([]);
   });
 
-  it("accepts the longest text and user, counted in characters", async () => {
+  it("accepts the longest text and user, counted in characters", async ({
+    expect,
+  }) => {
     const room = roomName();
     const user = "🙂".repeat(32);
     const text = "é".repeat(1999) + "🙂";

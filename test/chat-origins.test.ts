@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { allowedOrigins, isAllowedOrigin } from "../src/lib/origins";
 
 const SELF = "https://chat.example.com/api/rooms/r/websocket";
 
 describe("the origin allow list", () => {
-  it("always allows the Worker's own origin, and nothing else by default", () => {
+  it("always allows the Worker's own origin, and nothing else by default", ({
+    expect,
+  }) => {
     expect(isAllowedOrigin("https://chat.example.com", SELF, {})).toBe(true);
     expect(isAllowedOrigin("https://other.example", SELF, {})).toBe(false);
     expect(
@@ -12,7 +14,9 @@ describe("the origin allow list", () => {
     ).toBe(false);
   });
 
-  it("allows the configured origins, exactly, after normalizing them", () => {
+  it("allows the configured origins, exactly, after normalizing them", ({
+    expect,
+  }) => {
     const config = {
       ALLOWED_ORIGINS:
         " HTTPS://App.Example.com:443/ , http://localhost:5173,,",
@@ -29,7 +33,7 @@ describe("the origin allow list", () => {
     );
   });
 
-  it("refuses values that are not http(s) origins", () => {
+  it("refuses values that are not http(s) origins", ({ expect }) => {
     const config = { ALLOWED_ORIGINS: "null, *, file:///tmp" };
     expect(allowedOrigins(config).size).toBe(0);
     for (const origin of ["null", "*", "file:///tmp", ""]) {

@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { PresenceBatcher } from "../src/objects/chat-presence";
 import { ChatClient, loadWorker, roomName } from "./helpers/chat-client";
 
@@ -31,7 +31,9 @@ function socketPair() {
 }
 
 describe("presence in bursts", () => {
-  it("sends a lone join at once and gathers the next ones into one net frame per socket", async () => {
+  it("sends a lone join at once and gathers the next ones into one net frame per socket", async ({
+    expect,
+  }) => {
     const [ada, grace, linus, temp] = [1, 2, 3, 4].map(socketPair);
     const open = [ada!, grace!, linus!, temp!].map((s) => s.server);
     const sockets = new Set<WebSocket>();
@@ -62,11 +64,15 @@ describe("presence in bursts", () => {
     }
   });
 
-  it("leaves every client's online list equal to the room's after a burst of joins and leaves", async () => {
+  it("leaves every client's online list equal to the room's after a burst of joins and leaves", async ({
+    expect,
+  }) => {
     const room = roomName();
     const names = Array.from({ length: 30 }, (_, i) => `user-${i}`);
     const clients = await Promise.all(
-      names.map(async (name) => (await ChatClient.join(room, name)).client),
+      names.map(
+        async (name) => (await ChatClient.join(expect, room, name)).client,
+      ),
     );
     const leaving = clients.splice(0, 10);
     for (const client of leaving) client.ws.close(1000, "bye");

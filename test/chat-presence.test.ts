@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import {
   ChatClient,
   closeOf,
@@ -9,7 +9,7 @@ import {
 
 beforeAll(loadWorker, 60_000);
 
-async function online(room: string): Promise<number> {
+async function online(expect: ExpectStatic, room: string): Promise<number> {
   const res = await exports.default.fetch(
     `https://example.com/api/rooms/${room}`,
   );
@@ -20,44 +20,48 @@ async function online(room: string): Promise<number> {
 }
 
 describe("presence", () => {
-  it("welcomes a new socket with everyone online, itself last", async () => {
+  it("welcomes a new socket with everyone online, itself last", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { welcome: first } = await ChatClient.join(room, "ada");
+    const { welcome: first } = await ChatClient.join(expect, room, "ada");
     expect(first).toEqual({
       type: "welcome",
       user: "ada",
       online: ["ada"],
       messages: [],
     });
-    await ChatClient.join(room, "grace");
-    const { welcome: third } = await ChatClient.join(room, "  linus  ");
+    await ChatClient.join(expect, room, "grace");
+    const { welcome: third } = await ChatClient.join(expect, room, "  linus  ");
     expect(third.user).toBe("linus");
     expect(third.online).toEqual(["ada", "grace", "linus"]);
   });
 
-  it("announces joins and leaves to the others, not to the socket itself", async () => {
+  it("announces joins and leaves to the others, not to the socket itself", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
-    const { client: grace } = await ChatClient.join(room, "grace");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
     expect(await ada.next("join")).toEqual({ type: "join", user: "grace" });
     expect(await grace.drain()).toEqual([]);
 
     grace.ws.close(1000, "bye");
     expect((await closeOf(grace)).code).toBe(1000);
     expect(await ada.next("leave")).toEqual({ type: "leave", user: "grace" });
-    expect(await online(room)).toBe(1);
+    expect(await online(expect, room)).toBe(1);
   });
 
-  it("counts a user once per connection", async () => {
+  it("counts a user once per connection", async ({ expect }) => {
     const room = roomName();
-    const { client: tab1 } = await ChatClient.join(room, "ada");
-    const { welcome } = await ChatClient.join(room, "ada");
+    const { client: tab1 } = await ChatClient.join(expect, room, "ada");
+    const { welcome } = await ChatClient.join(expect, room, "ada");
     expect(welcome.online).toEqual(["ada", "ada"]);
     expect(await tab1.next("join")).toEqual({ type: "join", user: "ada" });
-    expect(await online(room)).toBe(2);
+    expect(await online(expect, room)).toBe(2);
   });
 
-  it("reports zero online for a room nobody joined", async () => {
-    expect(await online(roomName())).toBe(0);
+  it("reports zero online for a room nobody joined", async ({ expect }) => {
+    expect(await online(expect, roomName())).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Schema } from "../src/lib/sql-schema";
 import {
   CHAT_SCHEMA,
@@ -29,7 +29,9 @@ const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("retention", () => {
-  it("keeps only the room's last CHAT_HISTORY_LIMIT messages", async () => {
+  it("keeps only the room's last CHAT_HISTORY_LIMIT messages", async ({
+    expect,
+  }) => {
     const kept = await inFreshRoom((state) => {
       const room = new ChatRoom(state, { ...env, CHAT_HISTORY_LIMIT: "10" });
       for (let i = 1; i <= 25; i++) room.post({ user: "ada", text: `m${i}` });
@@ -42,7 +44,9 @@ describe("retention", () => {
     expect(kept.page).toEqual(range(16, 25));
   });
 
-  it("prunes a backlog in bounded steps after the limit is lowered", async () => {
+  it("prunes a backlog in bounded steps after the limit is lowered", async ({
+    expect,
+  }) => {
     const steps = await inFreshRoom(async (state) => {
       const sql = state.storage.sql;
       new Schema(state.storage, CHAT_SCHEMA).write(() => {});
@@ -65,7 +69,9 @@ describe("retention", () => {
     expect(steps.last).toEqual(range(346, 355));
   });
 
-  it("reads CHAT_HISTORY_LIMIT, falling back to the default when it is not a positive integer", () => {
+  it("reads CHAT_HISTORY_LIMIT, falling back to the default when it is not a positive integer", ({
+    expect,
+  }) => {
     expect(historyLimit({ CHAT_HISTORY_LIMIT: "500" })).toBe(500);
     expect(historyLimit({})).toBe(DEFAULT_HISTORY_LIMIT);
     for (const bad of ["", "0", "-5", "1.5", "lots"]) {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { loadWorker, roomName, roomStub } from "./helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -6,7 +6,7 @@ beforeAll(loadWorker, 60_000);
 // The Scheduler's chat.post action and older Workers call these during a deploy, so each
 // method keeps accepting the oldest payload shape it ever accepted. Add a case, never edit one.
 describe("ChatRoom RPC payloads from older callers", () => {
-  it("accepts every payload shape it ever accepted", async () => {
+  it("accepts every payload shape it ever accepted", async ({ expect }) => {
     const room = roomStub(roomName());
     expect(
       await room.post({ user: "scheduler", text: " reminder " }),
@@ -28,7 +28,9 @@ describe("ChatRoom RPC payloads from older callers", () => {
     expect(await room.history()).toEqual({ messages: [] });
   });
 
-  it("returns invalid_request failures as values, and stores nothing", async () => {
+  it("returns invalid_request failures as values, and stores nothing", async ({
+    expect,
+  }) => {
     const room = roomStub(roomName());
     for (const input of [
       { user: "", text: "hi" },

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { ChatRoom } from "../src/objects/chat-room";
 import { roomName, roomStub } from "./helpers/chat-client";
 import { meterSql } from "./helpers/sql-meter";
@@ -19,7 +19,9 @@ function inRoomWith<R>(
 }
 
 describe("rows per chat operation", () => {
-  it("writes one row per posted message below the retention limit", async () => {
+  it("writes one row per posted message below the retention limit", async ({
+    expect,
+  }) => {
     const cost = await inRoomWith(20, (room, storage) =>
       meterSql(storage, () => room.post({ user: "ada", text: "hi" })),
     );
@@ -27,7 +29,9 @@ describe("rows per chat operation", () => {
     expect(cost.rowsWritten).toBe(1);
   });
 
-  it("writes at most two rows per posted message at the retention limit, whatever its size", async () => {
+  it("writes at most two rows per posted message at the retention limit, whatever its size", async ({
+    expect,
+  }) => {
     const post = (count: number) =>
       inRoomWith(
         count,
@@ -44,7 +48,9 @@ describe("rows per chat operation", () => {
     expect(large.rowsRead).toBe(small.rowsRead);
   });
 
-  it("reads at most limit + 1 rows for a page, in either direction", async () => {
+  it("reads at most limit + 1 rows for a page, in either direction", async ({
+    expect,
+  }) => {
     for (const [limit, options] of [
       [50, {}],
       [10, { limit: 10 }],

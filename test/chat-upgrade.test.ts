@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import { errorCode } from "./helpers/http";
 import { loadWorker, roomName, upgrade } from "./helpers/chat-client";
 
@@ -14,6 +14,7 @@ async function roomExists(room: string): Promise<boolean> {
 }
 
 async function expectRejected(
+  expect: ExpectStatic,
   res: Response,
   status: number,
   code: string,
@@ -25,16 +26,20 @@ async function expectRejected(
 }
 
 describe("the WebSocket upgrade route", () => {
-  it("answers 426 without Upgrade: websocket, before waking the room", async () => {
+  it("answers 426 without Upgrade: websocket, before waking the room", async ({
+    expect,
+  }) => {
     const room = roomName();
     const res = await exports.default.fetch(
       `https://example.com/api/rooms/${room}/websocket?user=ada`,
     );
     expect(res.headers.get("Upgrade")).toBe("websocket");
-    await expectRejected(res, 426, "upgrade_required", room);
+    await expectRejected(expect, res, 426, "upgrade_required", room);
   });
 
-  it("rejects a bad user with 400, before waking the room", async () => {
+  it("rejects a bad user with 400, before waking the room", async ({
+    expect,
+  }) => {
     const room = roomName();
     for (const query of [
       "",
@@ -45,11 +50,13 @@ describe("the WebSocket upgrade route", () => {
       "?user=a%0Ab",
     ]) {
       const res = await upgrade(`/api/rooms/${room}/websocket${query}`);
-      await expectRejected(res, 400, "invalid_request", room);
+      await expectRejected(expect, res, 400, "invalid_request", room);
     }
   });
 
-  it("rejects a foreign Origin with 403, before waking the room", async () => {
+  it("rejects a foreign Origin with 403, before waking the room", async ({
+    expect,
+  }) => {
     const room = roomName();
     for (const origin of [
       "https://evil.example",
@@ -59,11 +66,13 @@ describe("the WebSocket upgrade route", () => {
       const res = await upgrade(`/api/rooms/${room}/websocket?user=ada`, {
         Origin: origin,
       });
-      await expectRejected(res, 403, "forbidden", room);
+      await expectRejected(expect, res, 403, "forbidden", room);
     }
   });
 
-  it("rejects a bad location or after with 400, before waking the room", async () => {
+  it("rejects a bad location or after with 400, before waking the room", async ({
+    expect,
+  }) => {
     const room = roomName();
     for (const query of [
       "location=mars",
@@ -76,17 +85,19 @@ describe("the WebSocket upgrade route", () => {
       const res = await upgrade(
         `/api/rooms/${room}/websocket?user=ada&${query}`,
       );
-      await expectRejected(res, 400, "invalid_request", room);
+      await expectRejected(expect, res, 400, "invalid_request", room);
     }
   });
 
-  it("rejects a bad room name with invalid_name", async () => {
+  it("rejects a bad room name with invalid_name", async ({ expect }) => {
     const res = await upgrade("/api/rooms/bad.name/websocket?user=ada");
     expect(res.status).toBe(400);
     expect(await errorCode(res)).toBe("invalid_name");
   });
 
-  it("opens a socket from the Worker's own origin, from no origin, and with a location hint", async () => {
+  it("opens a socket from the Worker's own origin, from no origin, and with a location hint", async ({
+    expect,
+  }) => {
     for (const [headers, query] of [
       [{ Origin: "https://example.com" }, ""],
       [{}, "&location=weur"],
@@ -105,7 +116,9 @@ describe("the WebSocket upgrade route", () => {
     }
   });
 
-  it("is in the OpenAPI document and answers other methods with 405", async () => {
+  it("is in the OpenAPI document and answers other methods with 405", async ({
+    expect,
+  }) => {
     const doc = await (
       await exports.default.fetch("https://example.com/api/openapi.json")
     ).json<{ paths: Record<string, Record<string, unknown>> }>();

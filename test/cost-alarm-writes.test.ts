@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import type { Counter } from "../src/objects/counter";
 import type { Scheduler } from "../src/objects/scheduler";
 import { uniqueName } from "./helpers/http";
@@ -33,7 +33,9 @@ async function countSetAlarm(
 }
 
 describe("alarm writes per operation", () => {
-  it("sets no alarm for a plain increment and at most one for the first keyed increment", async () => {
+  it("sets no alarm for a plain increment and at most one for the first keyed increment", async ({
+    expect,
+  }) => {
     const stub = env.COUNTER.getByName(uniqueName("alarms"));
     const [plain, firstKeyed, nextKeyed] = await runInDurableObject(
       stub,
@@ -53,7 +55,9 @@ describe("alarm writes per operation", () => {
     expect(nextKeyed).toBe(0);
   });
 
-  it("sets at most one alarm per scheduler alarm run, however many events it runs", async () => {
+  it("sets at most one alarm per scheduler alarm run, however many events it runs", async ({
+    expect,
+  }) => {
     const { stub } = newScheduler();
     const action = increment(uniqueName("c"));
     for (let i = 0; i < 20; i++)
@@ -64,7 +68,9 @@ describe("alarm writes per operation", () => {
     expect(calls).toBeLessThanOrEqual(1);
   });
 
-  it("sets at most one alarm per created event, and none when an earlier one is armed", async () => {
+  it("sets at most one alarm per created event, and none when an earlier one is armed", async ({
+    expect,
+  }) => {
     const { stub } = newScheduler();
     const action = increment(uniqueName("c"));
     const [first, later] = await runInDurableObject(

@@ -1,12 +1,14 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { expect, it } from "vitest";
+import { it } from "vitest";
 import { ChatRoom } from "../src/objects/chat-room";
 import { roomName, roomStub } from "./helpers/chat-client";
 import { meterSql } from "./helpers/sql-meter";
 
 // Counter and Scheduler wakes are measured next to their other costs (counter-cost, scheduler-cost).
-it("wakes a chat room with a current schema for one statement and no write", async () => {
+it("wakes a chat room with a current schema for one statement and no write", async ({
+  expect,
+}) => {
   const stub = roomStub(roomName());
   await stub.post({ user: "ada", text: "hello" });
   await evictDurableObject(stub);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { MAX_VALUE } from "../src/objects/counter";
 import { api, errorCode, postJson, uniqueName } from "./helpers/http";
 import { seedCounter } from "./helpers/storage";
@@ -39,7 +39,9 @@ describe("counter bad input", () => {
   ];
 
   for (const [what, body, code] of badBodies) {
-    it(`refuses ${what} with 400 ${code} and changes nothing`, async () => {
+    it(`refuses ${what} with 400 ${code} and changes nothing`, async ({
+      expect,
+    }) => {
       const counter = await seeded(10);
       for (const action of ["increment", "decrement"]) {
         const res = await postJson(`/api/counters/${counter}/${action}`, body);
@@ -57,7 +59,9 @@ describe("counter bad input", () => {
     "dot.name",
     "%F0%9F%98%80",
   ]) {
-    it(`refuses the name ${JSON.stringify(bad).slice(0, 20)} with 400 invalid_name before any object`, async () => {
+    it(`refuses the name ${JSON.stringify(bad).slice(0, 20)} with 400 invalid_name before any object`, async ({
+      expect,
+    }) => {
       for (const [method, path] of [
         ["GET", `/api/counters/${bad}`],
         ["POST", `/api/counters/${bad}/increment`],
@@ -71,7 +75,7 @@ describe("counter bad input", () => {
     });
   }
 
-  it("refuses a body over 64 KiB with 413", async () => {
+  it("refuses a body over 64 KiB with 413", async ({ expect }) => {
     const counter = await seeded(3);
     const res = await postJson(
       `/api/counters/${counter}/increment`,
@@ -82,7 +86,7 @@ describe("counter bad input", () => {
     expect(await valueOf(counter)).toBe(3);
   });
 
-  it("refuses a non-JSON content type with 415", async () => {
+  it("refuses a non-JSON content type with 415", async ({ expect }) => {
     const counter = await seeded(3);
     const res = await api(`/api/counters/${counter}/increment`, {
       method: "POST",
@@ -94,7 +98,7 @@ describe("counter bad input", () => {
     expect(await valueOf(counter)).toBe(3);
   });
 
-  it("refuses a bad Idempotency-Key with 400", async () => {
+  it("refuses a bad Idempotency-Key with 400", async ({ expect }) => {
     const counter = await seeded(3);
     for (const key of ["", "x".repeat(129), "tab\there", "ünïcode"]) {
       const res = await api(`/api/counters/${counter}/increment`, {
@@ -107,7 +111,9 @@ describe("counter bad input", () => {
     expect(await valueOf(counter)).toBe(3);
   });
 
-  it("refuses an increment past 2^53-1 with 409 out_of_range and keeps the value", async () => {
+  it("refuses an increment past 2^53-1 with 409 out_of_range and keeps the value", async ({
+    expect,
+  }) => {
     const counter = await seeded(MAX_VALUE - 5);
     const res = await postJson(`/api/counters/${counter}/increment`, { by: 6 });
     expect(res.status).toBe(409);
@@ -119,7 +125,9 @@ describe("counter bad input", () => {
     expect(await exact.json()).toEqual({ name: counter, value: MAX_VALUE });
   });
 
-  it("refuses a decrement past -(2^53-1) with 409 out_of_range and keeps the value", async () => {
+  it("refuses a decrement past -(2^53-1) with 409 out_of_range and keeps the value", async ({
+    expect,
+  }) => {
     const counter = await seeded(-MAX_VALUE);
     const res = await api(`/api/counters/${counter}/decrement`, {
       method: "POST",
@@ -129,7 +137,9 @@ describe("counter bad input", () => {
     expect(await valueOf(counter)).toBe(-MAX_VALUE);
   });
 
-  it("does not remember an idempotency key whose request was refused", async () => {
+  it("does not remember an idempotency key whose request was refused", async ({
+    expect,
+  }) => {
     const counter = await seeded(MAX_VALUE);
     const headers = { "Idempotency-Key": "refused-once" };
     const refused = await postJson(

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Counter } from "../src/objects/counter";
 import { uniqueName } from "./helpers/http";
 import { meterSql } from "./helpers/sql-meter";
@@ -10,7 +10,9 @@ function counter() {
 }
 
 describe("rows per counter operation", () => {
-  it("writes at most one row per increment without an idempotency key", async () => {
+  it("writes at most one row per increment without an idempotency key", async ({
+    expect,
+  }) => {
     const stub = counter();
     await stub.increment({});
     const cost = await runInDurableObject(stub, (instance: Counter, state) =>
@@ -21,7 +23,9 @@ describe("rows per counter operation", () => {
     expect(cost.rowsWritten).toBeLessThanOrEqual(1);
   });
 
-  it("writes at most three rows per increment with an idempotency key, and none on a replay", async () => {
+  it("writes at most three rows per increment with an idempotency key, and none on a replay", async ({
+    expect,
+  }) => {
     const stub = counter();
     await stub.increment({});
     const first = await runInDurableObject(stub, (instance: Counter, state) =>
@@ -40,7 +44,9 @@ describe("rows per counter operation", () => {
     expect(replay.rowsRead).toBeLessThanOrEqual(1);
   });
 
-  it("creates its tables with its first write, once, and a first read costs nothing", async () => {
+  it("creates its tables with its first write, once, and a first read costs nothing", async ({
+    expect,
+  }) => {
     const stub = counter();
     const [read, first, second] = await runInDurableObject(
       stub,
@@ -56,7 +62,7 @@ describe("rows per counter operation", () => {
     expect(second).toMatchObject({ statements: 1, rowsWritten: 1 });
   });
 
-  it("reads one row to answer a get", async () => {
+  it("reads one row to answer a get", async ({ expect }) => {
     const stub = counter();
     await stub.increment({});
     const cost = await runInDurableObject(stub, (instance: Counter, state) =>
@@ -65,7 +71,9 @@ describe("rows per counter operation", () => {
     expect(cost).toMatchObject({ statements: 1, rowsRead: 1, rowsWritten: 0 });
   });
 
-  it("costs one statement to wake with a current schema", async () => {
+  it("costs one statement to wake with a current schema", async ({
+    expect,
+  }) => {
     const stub = counter();
     await stub.increment({});
     await evictDurableObject(stub);

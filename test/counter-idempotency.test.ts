@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { IDEMPOTENCY_WINDOW_MS } from "../src/objects/counter";
 import { api, postJson, uniqueName } from "./helpers/http";
 
@@ -12,7 +12,9 @@ const increment = (counter: string, key: string, by = 1) =>
   );
 
 describe("Idempotency-Key on counter writes", () => {
-  it("applies a replayed key once and returns the first response", async () => {
+  it("applies a replayed key once and returns the first response", async ({
+    expect,
+  }) => {
     const counter = uniqueName("idem");
     const first = await increment(counter, "order-1", 5);
     expect(await first.json()).toEqual({ name: counter, value: 5 });
@@ -26,7 +28,7 @@ describe("Idempotency-Key on counter writes", () => {
     });
   });
 
-  it("applies a key replayed concurrently once", async () => {
+  it("applies a key replayed concurrently once", async ({ expect }) => {
     const counter = uniqueName("idem");
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => increment(counter, "same", 3)),
@@ -44,7 +46,7 @@ describe("Idempotency-Key on counter writes", () => {
     });
   });
 
-  it("scopes a key to one counter", async () => {
+  it("scopes a key to one counter", async ({ expect }) => {
     const [a, b] = [uniqueName("idem"), uniqueName("idem")];
     await increment(a, "shared");
     await increment(b, "shared");
@@ -54,7 +56,9 @@ describe("Idempotency-Key on counter writes", () => {
     });
   });
 
-  it("forgets keys after 24 hours and prunes them with the alarm", async () => {
+  it("forgets keys after 24 hours and prunes them with the alarm", async ({
+    expect,
+  }) => {
     const counter = uniqueName("idem");
     await increment(counter, "old");
     const stub = env.COUNTER.getByName(counter);
@@ -78,7 +82,9 @@ describe("Idempotency-Key on counter writes", () => {
     expect(await again.json()).toEqual({ name: counter, value: 2 });
   });
 
-  it("re-arms pruning for the next expiry while keys remain", async () => {
+  it("re-arms pruning for the next expiry while keys remain", async ({
+    expect,
+  }) => {
     const counter = uniqueName("idem");
     await increment(counter, "a");
     const stub = env.COUNTER.getByName(counter);
@@ -93,7 +99,9 @@ describe("Idempotency-Key on counter writes", () => {
     expect(next).toBeGreaterThan(Date.now());
   });
 
-  it("lands retries of a sharded increment on the same shard", async () => {
+  it("lands retries of a sharded increment on the same shard", async ({
+    expect,
+  }) => {
     const counter = uniqueName("idem");
     const send = () =>
       postJson(

@@ -1,17 +1,19 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { ADMIN, api, postJson, uniqueName } from "./helpers/http";
 
 const name = () => uniqueName("counter");
 
 describe("counter routes", () => {
-  it("reads 0 for a counter never written", async () => {
+  it("reads 0 for a counter never written", async ({ expect }) => {
     const counter = name();
     const res = await api(`/api/counters/${counter}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ name: counter, value: 0 });
   });
 
-  it("increments by 1 without a body and by `by` with one", async () => {
+  it("increments by 1 without a body and by `by` with one", async ({
+    expect,
+  }) => {
     const counter = name();
     const first = await api(`/api/counters/${counter}/increment`, {
       method: "POST",
@@ -24,7 +26,7 @@ describe("counter routes", () => {
     expect(await second.json()).toEqual({ name: counter, value: 42 });
   });
 
-  it("decrements below zero", async () => {
+  it("decrements below zero", async ({ expect }) => {
     const counter = name();
     const res = await postJson(`/api/counters/${counter}/decrement`, { by: 5 });
     expect(await res.json()).toEqual({ name: counter, value: -5 });
@@ -34,7 +36,9 @@ describe("counter routes", () => {
     });
   });
 
-  it("ends at exactly 200 after 200 concurrent increments", async () => {
+  it("ends at exactly 200 after 200 concurrent increments", async ({
+    expect,
+  }) => {
     const counter = name();
     const responses = await Promise.all(
       Array.from({ length: 200 }, () =>
@@ -52,7 +56,7 @@ describe("counter routes", () => {
     });
   });
 
-  it("deletes a counter's storage for an admin", async () => {
+  it("deletes a counter's storage for an admin", async ({ expect }) => {
     const counter = name();
     await postJson(`/api/counters/${counter}/increment`, { by: 7 });
     const res = await api(`/api/counters/${counter}`, {
@@ -66,7 +70,9 @@ describe("counter routes", () => {
     });
   });
 
-  it("refuses a delete without the admin token and keeps the value", async () => {
+  it("refuses a delete without the admin token and keeps the value", async ({
+    expect,
+  }) => {
     const counter = name();
     await postJson(`/api/counters/${counter}/increment`, { by: 7 });
     const attempts: Record<string, string>[] = [

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { ChatClient } from "./helpers/chat-client";
 import { ADMIN, api, postJson, uniqueName } from "./helpers/http";
 import { NOTHING_STORED, storedState } from "./helpers/storage";
@@ -17,7 +17,9 @@ async function valueOf(name: string): Promise<unknown> {
 }
 
 describe("admin DELETE leaves nothing, so the platform can drop the object", () => {
-  it("deletes a counter's tables, rows and pruning alarm, and a read after stores nothing", async () => {
+  it("deletes a counter's tables, rows and pruning alarm, and a read after stores nothing", async ({
+    expect,
+  }) => {
     const name = uniqueName("gone");
     const stub = env.COUNTER.getByName(name);
     await stub.increment({ by: 3, idempotencyKey: "k" });
@@ -28,7 +30,9 @@ describe("admin DELETE leaves nothing, so the platform can drop the object", () 
     expect(await stored(stub)).toEqual(NOTHING_STORED);
   });
 
-  it("starts a deleted counter over on the same live instance, and after a restart", async () => {
+  it("starts a deleted counter over on the same live instance, and after a restart", async ({
+    expect,
+  }) => {
     const name = uniqueName("again");
     const stub = env.COUNTER.getByName(name);
     await stub.increment({ by: 5, idempotencyKey: "k" });
@@ -41,14 +45,16 @@ describe("admin DELETE leaves nothing, so the platform can drop the object", () 
     expect(await valueOf(name)).toEqual({ name, value: 2 });
   });
 
-  it("deletes a room's tables, and a read and a join after store nothing", async () => {
+  it("deletes a room's tables, and a read and a join after store nothing", async ({
+    expect,
+  }) => {
     const room = uniqueName("gone");
     const stub = env.CHAT_ROOM.getByName(room);
     await postJson(`/api/rooms/${room}/messages`, { user: "ada", text: "hi" });
     expect((await remove(`/api/rooms/${room}`)).status).toBe(204);
     const history = await api(`/api/rooms/${room}/messages`);
     expect(await history.json()).toEqual({ messages: [] });
-    const { client, welcome } = await ChatClient.join(room, "grace");
+    const { client, welcome } = await ChatClient.join(expect, room, "grace");
     expect(welcome).toMatchObject({ messages: [] });
     expect(await stored(stub)).toEqual(NOTHING_STORED);
     client.say("back");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { ChatRoom } from "../src/objects/chat-room";
 import { Counter } from "../src/objects/counter";
 import { Scheduler } from "../src/objects/scheduler";
@@ -24,7 +24,9 @@ async function getJson(path: string, headers: Record<string, string> = {}) {
 // On Cloudflare an object that stored anything is kept, and billed, for good: a read of a name
 // nobody wrote must leave it holding nothing, or a script of GETs creates unbounded objects.
 describe("a first read of a never-written object stores nothing", () => {
-  it("answers a counter as 0 with no tables, rows or alarm", async () => {
+  it("answers a counter as 0 with no tables, rows or alarm", async ({
+    expect,
+  }) => {
     const name = uniqueName("probe");
     expect(await getJson(`/api/counters/${name}`)).toEqual({
       status: 200,
@@ -33,7 +35,7 @@ describe("a first read of a never-written object stores nothing", () => {
     expect(await stored(env.COUNTER.getByName(name))).toEqual(NOTHING_STORED);
   });
 
-  it("leaves every shard of a sharded read empty", async () => {
+  it("leaves every shard of a sharded read empty", async ({ expect }) => {
     const name = uniqueName("probe");
     const { body } = await getJson(`/api/sharded-counters/${name}`);
     expect(body).toEqual({ name, value: 0, shards: 8 });
@@ -43,7 +45,9 @@ describe("a first read of a never-written object stores nothing", () => {
     }
   });
 
-  it("answers a room, its history and a WebSocket welcome with nothing stored", async () => {
+  it("answers a room, its history and a WebSocket welcome with nothing stored", async ({
+    expect,
+  }) => {
     const room = uniqueName("probe");
     expect(await getJson(`/api/rooms/${room}`)).toEqual({
       status: 200,
@@ -53,13 +57,15 @@ describe("a first read of a never-written object stores nothing", () => {
       status: 200,
       body: { messages: [] },
     });
-    const { client, welcome } = await ChatClient.join(room, "ada");
+    const { client, welcome } = await ChatClient.join(expect, room, "ada");
     expect(welcome).toMatchObject({ online: ["ada"], messages: [] });
     expect(await stored(roomStub(room))).toEqual(NOTHING_STORED);
     client.ws.close(1000, "bye");
   });
 
-  it("lists, gets, cancels and retries nothing on a new scheduler, and its wake repairs no alarm", async () => {
+  it("lists, gets, cancels and retries nothing on a new scheduler, and its wake repairs no alarm", async ({
+    expect,
+  }) => {
     const name = uniqueName("probe");
     const base = `/api/schedulers/${name}/events`;
     expect(await getJson(base, ADMIN)).toEqual({
@@ -83,7 +89,7 @@ describe("a first read of a never-written object stores nothing", () => {
     expect(await stored(stub)).toEqual(NOTHING_STORED);
   });
 
-  it("stores nothing for a write the object refuses", async () => {
+  it("stores nothing for a write the object refuses", async ({ expect }) => {
     const scheduler = env.SCHEDULER.getByName(uniqueName("probe"));
     const refused = await scheduler.create({
       cron: "0 0 30 2 *", // 30 February: never fires
@@ -99,7 +105,7 @@ describe("a first read of a never-written object stores nothing", () => {
 });
 
 describe("rows a never-written object reads and writes to wake and answer", () => {
-  it("writes no row for a counter's wake and get", async () => {
+  it("writes no row for a counter's wake and get", async ({ expect }) => {
     const stub = env.COUNTER.getByName(uniqueName("probe"));
     const cost = await runInDurableObject(stub, (_: Counter, state) =>
       meterSql(state.storage, () => new Counter(state, env).get()),
@@ -108,7 +114,9 @@ describe("rows a never-written object reads and writes to wake and answer", () =
     expect(await stored(stub)).toEqual(NOTHING_STORED);
   });
 
-  it("writes no row for a room's wake, info and history", async () => {
+  it("writes no row for a room's wake, info and history", async ({
+    expect,
+  }) => {
     const stub = roomStub(uniqueName("probe"));
     const cost = await runInDurableObject(stub, (_: ChatRoom, state) =>
       meterSql(state.storage, () => {
@@ -123,7 +131,9 @@ describe("rows a never-written object reads and writes to wake and answer", () =
     expect(await stored(stub)).toEqual(NOTHING_STORED);
   });
 
-  it("writes no row for a scheduler's wake, alarm repair, list and get", async () => {
+  it("writes no row for a scheduler's wake, alarm repair, list and get", async ({
+    expect,
+  }) => {
     const stub = env.SCHEDULER.getByName(uniqueName("probe"));
     const cost = await runInDurableObject(stub, (_: Scheduler, state) =>
       meterSql(state.storage, async () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import { MAX_BODY_BYTES } from "../src/middleware/body-limit";
 import { shardCount, shardName } from "../src/lib/shards";
 import { api, uniqueName } from "./helpers/http";
@@ -304,7 +304,9 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("the API under random requests", () => {
-  it("answers JSON with a spec'd status, never 500, and leaves state alone when it refuses", async () => {
+  it("answers JSON with a spec'd status, never 500, and leaves state alone when it refuses", async ({
+    expect,
+  }) => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async ({ method, path, headers, body }) => {
@@ -322,7 +324,7 @@ describe("the API under random requests", () => {
           res.webSocket!.close(1000, "fuzz done");
         } else if (res.status !== 204) {
           expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-          if (method !== "HEAD") await expectJsonAnswer(res);
+          if (method !== "HEAD") await expectJsonAnswer(expect, res);
         }
         if (res.status === 401)
           expect(res.headers.get("WWW-Authenticate")).toBe("Bearer");
@@ -340,7 +342,7 @@ describe("the API under random requests", () => {
   }, 240_000);
 });
 
-async function expectJsonAnswer(res: Response) {
+async function expectJsonAnswer(expect: ExpectStatic, res: Response) {
   const parsed: unknown = JSON.parse(await res.text());
   if (res.status < 400) return;
   expect(parsed).toEqual({

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import {
   MAX_FRAME_BYTES,
   RATE_LIMIT,
@@ -111,14 +111,24 @@ function send(client: ChatClient, sent: Sent) {
 beforeAll(loadWorker, 60_000);
 
 describe("a chat room under random frames", () => {
-  it("answers each frame as the spec says, stores exactly what it broadcast, and closes only for oversize", async () => {
+  it("answers each frame as the spec says, stores exactly what it broadcast, and closes only for oversize", async ({
+    expect,
+  }) => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(frame, { minLength: 1, maxLength: RATE_LIMIT.messages + 4 }),
         async (frames) => {
           const room = roomName();
-          const { client: sender } = await ChatClient.join(room, "sender");
-          const { client: watcher } = await ChatClient.join(room, "watcher");
+          const { client: sender } = await ChatClient.join(
+            expect,
+            room,
+            "sender",
+          );
+          const { client: watcher } = await ChatClient.join(
+            expect,
+            room,
+            "watcher",
+          );
           await sender.next("join", WAIT_MS);
           const broadcast: Frame[] = [];
           let closedBy: number | null = null;
@@ -155,7 +165,7 @@ describe("a chat room under random frames", () => {
             });
           }
           expect(await watcher.drain()).toEqual([]);
-          const stored = await storedMessages(room);
+          const stored = await storedMessages(expect, room);
           expect(stored).toEqual(
             broadcast.map(({ id, user, text, at }) => ({ id, user, text, at })),
           );

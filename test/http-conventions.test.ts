@@ -1,14 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { api, errorCode } from "./helpers/http";
 
 describe("HTTP conventions", () => {
-  it("answers health without an object", async () => {
+  it("answers health without an object", async ({ expect }) => {
     const res = await api("/api/health");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
   });
 
-  it("generates an X-Request-Id, and echoes a valid incoming one", async () => {
+  it("generates an X-Request-Id, and echoes a valid incoming one", async ({
+    expect,
+  }) => {
     const generated = await api("/api/health");
     expect(generated.headers.get("X-Request-Id")).toMatch(/^[\w-]{8,}$/);
     const echoed = await api("/api/health", {
@@ -21,12 +23,12 @@ describe("HTTP conventions", () => {
     expect(invalid.headers.get("X-Request-Id")).not.toBe("bad id with spaces");
   });
 
-  it("puts X-Request-Id on errors too", async () => {
+  it("puts X-Request-Id on errors too", async ({ expect }) => {
     const res = await api("/api/nope");
     expect(res.headers.get("X-Request-Id")).toBeTruthy();
   });
 
-  it("answers unknown /api paths with 404 JSON", async () => {
+  it("answers unknown /api paths with 404 JSON", async ({ expect }) => {
     for (const path of [
       "/api/nope",
       "/api/counters",
@@ -39,7 +41,9 @@ describe("HTTP conventions", () => {
     }
   });
 
-  it("answers a known path with the wrong method with 405 JSON and Allow", async () => {
+  it("answers a known path with the wrong method with 405 JSON and Allow", async ({
+    expect,
+  }) => {
     const cases: [string, string, string][] = [
       ["PUT", "/api/counters/a", "GET, DELETE, HEAD"],
       ["GET", "/api/counters/a/increment", "POST"],
@@ -54,7 +58,9 @@ describe("HTTP conventions", () => {
     }
   });
 
-  it("describes every route in an OpenAPI 3.1 document built from the validators", async () => {
+  it("describes every route in an OpenAPI 3.1 document built from the validators", async ({
+    expect,
+  }) => {
     const res = await api("/api/openapi.json");
     expect(res.status).toBe(200);
     const doc = await res.json<{

@@ -1,6 +1,6 @@
 import { sign } from "hono/jwt";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { verifyAccessToken, type AccessApp } from "../src/lib/access-token";
 
 // A local stand-in for a team's certs: RSA keys made here, in the JWK form Access publishes.
@@ -61,23 +61,27 @@ const accessToken = (
   );
 
 describe("the Cloudflare Access verifier, against a local key set", () => {
-  it("takes the person's email from a valid application token", async () => {
+  it("takes the person's email from a valid application token", async ({
+    expect,
+  }) => {
     expect(await verifyAccessToken(app, await accessToken())).toEqual({
       user: "ada@example.com",
     });
   });
 
-  it.each([
+  it.for([
     ["another application", { aud: ["someone-elses-app"] }],
     ["another team", { iss: "https://evil.cloudflareaccess.com" }],
     ["an expired token", { exp: now() - 1 }],
     ["a service token (no email)", { email: undefined, common_name: "ci" }],
-  ])("refuses %s", async (_, claims) => {
+  ] as const)("refuses %s", async ([, claims], { expect }) => {
     const result = await verifyAccessToken(app, await accessToken(claims));
     expect(result).toHaveProperty("problem");
   });
 
-  it("refuses a key the team never published, and a shared-secret token", async () => {
+  it("refuses a key the team never published, and a shared-secret token", async ({
+    expect,
+  }) => {
     const foreign = await accessToken({}, stranger.private);
     const hs256 = await sign(
       { email: "ada@example.com", aud: [AUD], iss: `https://${TEAM}` },

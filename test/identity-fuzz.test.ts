@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, it } from "vitest";
 import { sessionCookieName } from "../src/lib/identity";
 import { loadWorker, roomName } from "./helpers/chat-client";
 import {
@@ -41,9 +41,11 @@ function mutated(token: string) {
   );
 }
 
-it("answers every bent or random credential with 401 unless it is the real token, never a 500", async () => {
+it("answers every bent or random credential with 401 unless it is the real token, never a 500", async ({
+  expect,
+}) => {
   const room = roomName();
-  const { token } = await mint("ada");
+  const { token } = await mint(expect, "ada");
   const claims = await forge("ada", {
     sub: { nested: true },
     aud: [1, null],

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, it, vi } from "vitest";
 import { loadWorker, roomName } from "./helpers/chat-client";
 import {
   bearer,
@@ -32,10 +32,12 @@ function captureConsole(): () => string {
 /** The part of a JWT that is secret to its holder: anything containing it is a leak. */
 const signatureOf = (token: string) => token.split(".")[2]!;
 
-it("never writes a credential to a log line, accepted or refused", async () => {
+it("never writes a credential to a log line, accepted or refused", async ({
+  expect,
+}) => {
   const logged = captureConsole();
   const room = roomName();
-  const good = await mint("ada");
+  const good = await mint(expect, "ada");
   const forged = await forge(
     "ada",
     {},

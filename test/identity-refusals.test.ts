@@ -3,9 +3,9 @@ import {
   beforeAll,
   beforeEach,
   describe,
-  expect,
   it,
   vi,
+  type ExpectStatic,
 } from "vitest";
 import { SESSION } from "../src/lib/session-token";
 import { loadWorker, roomName } from "./helpers/chat-client";
@@ -35,7 +35,10 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** Credentials that must never let "ada" act, each with why. */
 type Headers = Record<string, string>;
-const BAD_CREDENTIALS: [string, () => Headers | Promise<Headers>][] = [
+const BAD_CREDENTIALS: [
+  string,
+  (expect: ExpectStatic) => Headers | Promise<Headers>,
+][] = [
   ["no credential", () => ({})],
   [
     "a forged signature",
@@ -86,7 +89,10 @@ const BAD_CREDENTIALS: [string, () => Headers | Promise<Headers>][] = [
     "another algorithm",
     async () => bearer(await forge("ada", {}, { alg: "HS512" as "HS256" })),
   ],
-  ["a token for another user", async () => bearer((await mint("bob")).token)],
+  [
+    "a token for another user",
+    async (expect) => bearer((await mint(expect, "bob")).token),
+  ],
   [
     "a token without a subject",
     async () => bearer(await forge("ada", { sub: undefined })),
@@ -94,7 +100,8 @@ const BAD_CREDENTIALS: [string, () => Headers | Promise<Headers>][] = [
   ["garbage", () => bearer("not.a.jwt")],
   [
     "a token with the signature cut off",
-    async () => bearer((await mint("ada")).token.replace(/\.[^.]+$/, ".")),
+    async (expect) =>
+      bearer((await mint(expect, "ada")).token.replace(/\.[^.]+$/, ".")),
   ],
   [
     "an unsigned token",
@@ -106,7 +113,7 @@ const BAD_CREDENTIALS: [string, () => Headers | Promise<Headers>][] = [
 ];
 
 /** The request line of the response's request: the Worker never called an object for it. */
-function expectNoObjectCall(res: Response) {
+function expectNoObjectCall(expect: ExpectStatic, res: Response) {
   const line = logs
     .forRequest(res.headers.get("X-Request-Id"))
     .find((l) => l.event === "request");
@@ -114,46 +121,58 @@ function expectNoObjectCall(res: Response) {
 }
 
 describe("verified mode refuses, before the room wakes", () => {
-  it.each(BAD_CREDENTIALS)("a post with %s", async (_, credential) => {
-    const room = roomName();
-    const res = await postMessage(
-      room,
-      { user: "ada", text: "hi" },
-      await credential(),
-    );
-    expectNoObjectCall(res);
-    await expectUnauthorized(res, room);
-  });
+  it.for(BAD_CREDENTIALS)(
+    "a post with %s",
+    async ([, credential], { expect }) => {
+      const room = roomName();
+      const res = await postMessage(
+        room,
+        { user: "ada", text: "hi" },
+        await credential(expect),
+      );
+      expectNoObjectCall(expect, res);
+      await expectUnauthorized(expect, res, room);
+    },
+  );
 
-  it.each(BAD_CREDENTIALS)("a socket with %s", async (_, credential) => {
-    const room = roomName();
-    const res = await upgradeAs(room, "ada", await credential());
-    expectNoObjectCall(res);
-    await expectUnauthorized(res, room);
-  });
+  it.for(BAD_CREDENTIALS)(
+    "a socket with %s",
+    async ([, credential], { expect }) => {
+      const room = roomName();
+      const res = await upgradeAs(room, "ada", await credential(expect));
+      expectNoObjectCall(expect, res);
+      await expectUnauthorized(expect, res, room);
+    },
+  );
 
-  it("a cookie for one name on a socket that claims another", async () => {
+  it("a cookie for one name on a socket that claims another", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { cookie } = await mint("ada");
+    const { cookie } = await mint(expect, "ada");
     const adaCookie = cookie.split(";")[0]!;
     const res = await upgradeAs(room, "bob", { Cookie: adaCookie });
-    await expectUnauthorized(res, room);
+    await expectUnauthorized(expect, res, room);
   });
 
-  it("the socket's cookie on an HTTP post, which never reads it", async () => {
+  it("the socket's cookie on an HTTP post, which never reads it", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { cookie } = await mint("ada");
+    const { cookie } = await mint(expect, "ada");
     const res = await postMessage(
       room,
       { user: "ada", text: "hi" },
       { Cookie: cookie.split(";")[0]! },
     );
-    await expectUnauthorized(res, room);
+    await expectUnauthorized(expect, res, room);
   });
 
-  it("a token replayed after it expired, that worked before", async () => {
+  it("a token replayed after it expired, that worked before", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { token, expiresAt } = await mint("ada");
+    const { token, expiresAt } = await mint(expect, "ada");
     const first = await postMessage(
       room,
       { user: "ada", text: "in time" },
@@ -164,10 +183,12 @@ describe("verified mode refuses, before the room wakes", () => {
     vi.setSystemTime(expiresAt + SESSION.skewS * 1000 + 1000);
     const later = roomName();
     await expectUnauthorized(
+      expect,
       await postMessage(later, { user: "ada", text: "late" }, bearer(token)),
       later,
     );
     await expectUnauthorized(
+      expect,
       await upgradeAs(later, "ada", bearer(token)),
       later,
     );
@@ -175,7 +196,9 @@ describe("verified mode refuses, before the room wakes", () => {
 });
 
 describe("verified mode bounds clock skew", () => {
-  it("accepts a token a little past its expiry or a little ahead of this clock", async () => {
+  it("accepts a token a little past its expiry or a little ahead of this clock", async ({
+    expect,
+  }) => {
     for (const claims of [
       { iat: now() - 600, exp: now() - SESSION.skewS + 5 },
       { iat: now() + SESSION.skewS - 5, exp: now() + 600 },
@@ -189,7 +212,7 @@ describe("verified mode bounds clock skew", () => {
     }
   });
 
-  it("signs with the configured secret only", async () => {
+  it("signs with the configured secret only", async ({ expect }) => {
     const token = await forge("ada", {}, { secret: SECRET });
     const res = await postMessage(
       roomName(),

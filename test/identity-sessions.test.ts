@@ -1,4 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  afterEach,
+  beforeAll,
+  describe,
+  it,
+  vi,
+  type ExpectStatic,
+} from "vitest";
 import { sessionCookieName, withoutCredentials } from "../src/lib/identity";
 import { SESSION } from "../src/lib/session-token";
 import { loadWorker, roomName, storedMessages } from "./helpers/chat-client";
@@ -35,6 +42,7 @@ const mintAs = (
 
 /** The client end of an upgrade that succeeded, with its first frame. */
 async function welcomeOf(
+  expect: ExpectStatic,
   res: Response,
 ): Promise<{ ws: WebSocket; welcome: Record<string, unknown> }> {
   expect(res.status).toBe(101);
@@ -56,9 +64,11 @@ function nextFrame(ws: WebSocket): Promise<Record<string, unknown>> {
 }
 
 describe("verified mode with a credential", () => {
-  it("posts as the credential's user, trimmed as the room stores it", async () => {
+  it("posts as the credential's user, trimmed as the room stores it", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { token } = await mint("ada");
+    const { token } = await mint(expect, "ada");
     const res = await postMessage(
       room,
       { user: "  ada ", text: "hello" },
@@ -68,8 +78,10 @@ describe("verified mode with a credential", () => {
     expect((await res.json<{ user: string }>()).user).toBe("ada");
   });
 
-  it("opens a socket with a bearer header, or with the cookie the mint route set", async () => {
-    const { token, cookie } = await mint("ada");
+  it("opens a socket with a bearer header, or with the cookie the mint route set", async ({
+    expect,
+  }) => {
+    const { token, cookie } = await mint(expect, "ada");
     expect(cookie).toMatch(
       new RegExp(
         `^${sessionCookieName("ada")}=${token.replaceAll(".", "\\.")};`,
@@ -84,6 +96,7 @@ describe("verified mode with a credential", () => {
       { Cookie: `other=1; ${cookie.split(";")[0]!}` },
     ]) {
       const { ws, welcome } = await welcomeOf(
+        expect,
         await upgradeAs(roomName(), "ada", headers),
       );
       expect(welcome).toMatchObject({
@@ -95,10 +108,15 @@ describe("verified mode with a credential", () => {
     }
   });
 
-  it("never lets a socket speak as anyone but its verified user", async () => {
+  it("never lets a socket speak as anyone but its verified user", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { token } = await mint("ada");
-    const { ws } = await welcomeOf(await upgradeAs(room, "ada", bearer(token)));
+    const { token } = await mint(expect, "ada");
+    const { ws } = await welcomeOf(
+      expect,
+      await upgradeAs(room, "ada", bearer(token)),
+    );
     const echoed = nextFrame(ws);
     ws.send(JSON.stringify({ type: "message", text: "hi", user: "bob" }));
     expect(await echoed).toMatchObject({
@@ -107,10 +125,12 @@ describe("verified mode with a credential", () => {
       text: "hi",
     });
     ws.close(1000);
-    expect((await storedMessages(room)).map((m) => m.user)).toEqual(["ada"]);
+    expect((await storedMessages(expect, room)).map((m) => m.user)).toEqual([
+      "ada",
+    ]);
   });
 
-  it("hands the room no credentials", () => {
+  it("hands the room no credentials", ({ expect }) => {
     const forwarded = withoutCredentials(
       new Headers({
         Authorization: "Bearer x",
@@ -121,20 +141,20 @@ describe("verified mode with a credential", () => {
     expect([...forwarded.keys()]).toEqual(["upgrade"]);
   });
 
-  it("keeps names distinct: one cookie per name", () => {
+  it("keeps names distinct: one cookie per name", ({ expect }) => {
     expect(sessionCookieName("ada")).not.toBe(sessionCookieName("bob"));
     expect(sessionCookieName("Zoë 🙂")).toMatch(/^session_[A-Za-z0-9_-]+$/);
   });
 });
 
 describe("the mint route", () => {
-  it("needs the admin token on a deployed Worker", async () => {
+  it("needs the admin token on a deployed Worker", async ({ expect }) => {
     const res = await mintAs({ user: "ada" }, {});
     expect(res.status).toBe(401);
     expect(res.headers.get("Set-Cookie")).toBeNull();
   });
 
-  it("validates the user like the chat does", async () => {
+  it("validates the user like the chat does", async ({ expect }) => {
     for (const body of [
       {},
       { user: "" },
@@ -147,7 +167,9 @@ describe("the mint route", () => {
     }
   });
 
-  it("answers 503 without a usable secret, and logs why", async () => {
+  it("answers 503 without a usable secret, and logs why", async ({
+    expect,
+  }) => {
     const errors = vi.spyOn(console, "error");
     for (const SESSION_SECRET of ["", "too-short"]) {
       const res = await mintAs({ user: "ada" }, ADMIN, { SESSION_SECRET });
@@ -166,12 +188,12 @@ describe("a misconfigured identity fails closed", () => {
     { IDENTITY_MODE: "", SESSION_SECRET: VERIFIED.SESSION_SECRET },
   ];
 
-  it.each(configs)(
+  it.for(configs)(
     "refuses user actions with 503 under %j, before the room wakes",
-    async (config) => {
+    async (config, { expect }) => {
       vi.spyOn(console, "error").mockImplementation(() => {});
       const room = roomName();
-      const { token } = await mint("ada");
+      const { token } = await mint(expect, "ada");
       for (const res of [
         await postMessage(
           room,
@@ -188,7 +210,9 @@ describe("a misconfigured identity fails closed", () => {
     },
   );
 
-  it("reports the mode to the page: anything but open counts as verified", async () => {
+  it("reports the mode to the page: anything but open counts as verified", async ({
+    expect,
+  }) => {
     for (const [IDENTITY_MODE, mode] of [
       ["open", "open"],
       ["verified", "verified"],

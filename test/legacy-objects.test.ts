@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { ADMIN, api, uniqueName } from "./helpers/http";
 import { NOTHING_STORED, storedState } from "./helpers/storage";
 
@@ -27,7 +27,9 @@ async function asLegacy(stub: DurableObjectStub, statements: string[]) {
 }
 
 describe("objects the previous code wrote keep working", () => {
-  it("reads, updates and deletes a counter that holds a value", async () => {
+  it("reads, updates and deletes a counter that holds a value", async ({
+    expect,
+  }) => {
     const name = uniqueName("legacy");
     const stub = env.COUNTER.getByName(name);
     await asLegacy(stub, [
@@ -52,14 +54,16 @@ describe("objects the previous code wrote keep working", () => {
     ).toEqual(NOTHING_STORED);
   });
 
-  it("writes to a counter whose empty tables a read created", async () => {
+  it("writes to a counter whose empty tables a read created", async ({
+    expect,
+  }) => {
     const stub = env.COUNTER.getByName(uniqueName("legacy"));
     await asLegacy(stub, [LEGACY_LEDGER, LEGACY_COUNTER]);
     expect(await stub.get()).toEqual({ value: 0 });
     expect(await stub.increment({ by: 2 })).toEqual({ value: 2 });
   });
 
-  it("pages and extends a room's history", async () => {
+  it("pages and extends a room's history", async ({ expect }) => {
     const stub = env.CHAT_ROOM.getByName(uniqueName("legacy"));
     await asLegacy(stub, [
       LEGACY_LEDGER,

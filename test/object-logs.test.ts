@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, it } from "vitest";
 import { logObject } from "../src/lib/object-log";
 import { recordLogs } from "./helpers/logs";
 import {
@@ -19,13 +19,15 @@ let logs: ReturnType<typeof recordLogs>;
 afterEach(() => logs?.restore());
 
 describe("an object's log lines name the object", () => {
-  it("the scheduler's alarm line carries the scheduler's name", async () => {
+  it("the scheduler's alarm line carries the scheduler's name", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 1,
       action: increment(uniqueName("c")),
     });
-    advanceTo(event.runAt);
+    advanceTo(expect, event.runAt);
     logs = recordLogs();
     await runAlarm(name);
     const line = logs.lines().find((l) => l.event === "scheduler_alarm");
@@ -38,7 +40,9 @@ describe("an object's log lines name the object", () => {
     expect(line?.actionMs).toBeTypeOf("number");
   });
 
-  it("an object made from a unique id, which has no name, is named by its id", async () => {
+  it("an object made from a unique id, which has no name, is named by its id", async ({
+    expect,
+  }) => {
     const id = env.CHAT_ROOM.newUniqueId();
     logs = recordLogs();
     await runInDurableObject(env.CHAT_ROOM.get(id), (_, state) =>

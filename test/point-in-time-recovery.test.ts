@@ -1,11 +1,13 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { expect, it } from "vitest";
+import { it } from "vitest";
 import { uniqueName } from "./helpers/http";
 
 // docs/recovery.md restores objects with the bookmark API on Cloudflare. If this starts failing,
 // local workerd has gained point-in-time recovery: add a tested restore route and update the doc.
-it("is not implemented by the local runtime, which the recovery runbook says", async () => {
+it("is not implemented by the local runtime, which the recovery runbook says", async ({
+  expect,
+}) => {
   const stub = env.COUNTER.getByName(uniqueName("pitr"));
   await stub.increment({});
   const outcome = await runInDurableObject(stub, async (_, state) => {

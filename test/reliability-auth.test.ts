@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it, type ExpectStatic } from "vitest";
 import { app } from "../src/app";
 import { api, uniqueName } from "./helpers/http";
 import { recordLogs } from "./helpers/logs";
@@ -70,7 +70,7 @@ const deleteCounter = (
     headers: authorization ? { Authorization: authorization } : {},
   });
 
-async function expectRefused(res: Response) {
+async function expectRefused(expect: ExpectStatic, res: Response) {
   expect(res.status).toBe(401);
   expect(res.headers.get("WWW-Authenticate")).toBe("Bearer");
   expect(await res.json()).toMatchObject({ error: { code: "unauthorized" } });
@@ -87,7 +87,9 @@ afterEach(() => logs.restore());
 describe("admin auth with API_TOKEN configured", () => {
   const configured = { API_TOKEN: "test-token", ADMIN_AUTH: "required" };
 
-  it("refuses every admin route without the token, or with a wrong one", async () => {
+  it("refuses every admin route without the token, or with a wrong one", async ({
+    expect,
+  }) => {
     const operations = await adminOperations();
     expect(operations.map(([method]) => method)).toContain("DELETE");
     expect(operations.length).toBeGreaterThanOrEqual(3);
@@ -97,12 +99,14 @@ describe("admin auth with API_TOKEN configured", () => {
           method,
           headers: authorization ? { Authorization: authorization } : {},
         });
-        await expectRefused(res);
+        await expectRefused(expect, res);
       }
     }
   });
 
-  it("refuses near misses of the token and changes nothing", async () => {
+  it("refuses near misses of the token and changes nothing", async ({
+    expect,
+  }) => {
     const name = await seededCounter();
     for (const authorization of [
       "Bearer test-toke",
@@ -116,13 +120,16 @@ describe("admin auth with API_TOKEN configured", () => {
       "Token test-token",
     ]) {
       await expectRefused(
+        expect,
         await deleteCounter(configured, DEPLOYED, name, authorization),
       );
     }
     expect(await valueOf(name)).toBe(5);
   });
 
-  it("accepts the right token, whatever the case of the scheme", async () => {
+  it("accepts the right token, whatever the case of the scheme", async ({
+    expect,
+  }) => {
     for (const scheme of ["Bearer", "bearer", "BEARER"]) {
       const name = await seededCounter();
       const res = await deleteCounter(
@@ -138,7 +145,9 @@ describe("admin auth with API_TOKEN configured", () => {
 });
 
 describe("admin auth with no API_TOKEN (fails closed)", () => {
-  it("refuses every admin request, whatever token is sent, and logs why", async () => {
+  it("refuses every admin request, whatever token is sent, and logs why", async ({
+    expect,
+  }) => {
     for (const missing of [undefined, ""]) {
       const name = await seededCounter();
       const config = { API_TOKEN: missing, ADMIN_AUTH: "required" };
@@ -149,7 +158,7 @@ describe("admin auth with no API_TOKEN (fails closed)", () => {
         "Bearer ",
       ]) {
         const res = await deleteCounter(config, DEPLOYED, name, authorization);
-        await expectRefused(res);
+        await expectRefused(expect, res);
         expect(logs.forRequest(res.headers.get("X-Request-Id"))).toContainEqual(
           expect.objectContaining({ event: "admin_token_missing" }),
         );
@@ -158,7 +167,9 @@ describe("admin auth with no API_TOKEN (fails closed)", () => {
     }
   });
 
-  it("refuses a deployed hostname even when ADMIN_AUTH says disabled", async () => {
+  it("refuses a deployed hostname even when ADMIN_AUTH says disabled", async ({
+    expect,
+  }) => {
     const config = { API_TOKEN: undefined, ADMIN_AUTH: "disabled" };
     const name = await seededCounter();
     for (const origin of [
@@ -167,12 +178,14 @@ describe("admin auth with no API_TOKEN (fails closed)", () => {
       "https://127.example.com",
       "https://localhost.example.com",
     ]) {
-      await expectRefused(await deleteCounter(config, origin, name));
+      await expectRefused(expect, await deleteCounter(config, origin, name));
     }
     expect(await valueOf(name)).toBe(5);
   });
 
-  it("lets npm run dev (ADMIN_AUTH disabled) in without setup, on loopback only", async () => {
+  it("lets npm run dev (ADMIN_AUTH disabled) in without setup, on loopback only", async ({
+    expect,
+  }) => {
     const config = { API_TOKEN: undefined, ADMIN_AUTH: "disabled" };
     for (const origin of [
       "http://localhost:8787",
@@ -186,11 +199,12 @@ describe("admin auth with no API_TOKEN (fails closed)", () => {
     }
   });
 
-  it("treats any other ADMIN_AUTH value as required", async () => {
+  it("treats any other ADMIN_AUTH value as required", async ({ expect }) => {
     const name = await seededCounter();
     for (const value of ["off", "false", "Disabled", ""]) {
       const config = { API_TOKEN: undefined, ADMIN_AUTH: value };
       await expectRefused(
+        expect,
         await deleteCounter(config, "http://localhost:8787", name),
       );
     }

@@ -4,7 +4,7 @@ import {
   runDurableObjectAlarm,
   runInDurableObject,
 } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import {
   ChatClient,
   loadWorker,
@@ -61,8 +61,13 @@ async function postWhile(
 }
 
 /** Every acknowledged message is stored once, ids increase, and nothing was stored that was not sent. */
-async function expectKept(room: string, acknowledged: Message[], sent: number) {
-  const stored = await storedMessages(room);
+async function expectKept(
+  expect: ExpectStatic,
+  room: string,
+  acknowledged: Message[],
+  sent: number,
+) {
+  const stored = await storedMessages(expect, room);
   const ids = stored.map((message) => message.id);
   expect(ids).toEqual([...ids].sort((a, b) => a - b));
   expect(new Set(ids).size).toBe(ids.length);
@@ -71,9 +76,11 @@ async function expectKept(room: string, acknowledged: Message[], sent: number) {
 }
 
 describe("a chat room interrupted mid-conversation", () => {
-  it("keeps every acknowledged message when it is evicted, and fails no request", async () => {
+  it("keeps every acknowledged message when it is evicted, and fails no request", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
     const acknowledged: Message[] = [];
     ada.say("before");
     acknowledged.push(strip(await ada.next("message", WAIT_MS)));
@@ -84,14 +91,16 @@ describe("a chat room interrupted mid-conversation", () => {
     const after = strip(await ada.next("message", WAIT_MS));
     expect(posted.statuses.every((status) => status === 201)).toBe(true);
     const all = [...acknowledged, ...posted.acknowledged, after];
-    await expectKept(room, all, 2 + WRITERS * POSTS_PER_WRITER);
-    expect(await storedMessages(room)).toHaveLength(all.length);
+    await expectKept(expect, room, all, 2 + WRITERS * POSTS_PER_WRITER);
+    expect(await storedMessages(expect, room)).toHaveLength(all.length);
     ada.ws.close(1000, "done");
   }, 30_000);
 
-  it("keeps every acknowledged message when every object is aborted", async () => {
+  it("keeps every acknowledged message when every object is aborted", async ({
+    expect,
+  }) => {
     const room = roomName();
-    const { client: ada } = await ChatClient.join(room, "ada");
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
     const acknowledged: Message[] = [];
     for (const text of ["one", "two", "three"]) {
       ada.say(text);
@@ -99,10 +108,11 @@ describe("a chat room interrupted mid-conversation", () => {
     }
     const posted = await postWhile(room, 8, () => abortAllDurableObjects());
     expect(posted.acknowledged.length).toBeGreaterThanOrEqual(8);
-    const { client: again } = await ChatClient.join(room, "ada");
+    const { client: again } = await ChatClient.join(expect, room, "ada");
     again.say("after the abort");
     const after = strip(await again.next("message", WAIT_MS));
     await expectKept(
+      expect,
       room,
       [...acknowledged, ...posted.acknowledged, after],
       4 + WRITERS * POSTS_PER_WRITER,
@@ -128,15 +138,20 @@ async function stallRoom(room: string) {
 describe("a scheduler aborted mid-alarm", () => {
   useFrozenClock();
 
-  it("runs every due event after the abort, each counter effect exactly once", async () => {
+  it("runs every due event after the abort, each counter effect exactly once", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     const counter = uniqueName("target");
     const room = roomName();
     const increments = 20;
     for (let i = 0; i < increments; i++) {
-      await scheduled(name, { at: Date.now(), action: increment(counter) });
+      await scheduled(expect, name, {
+        at: Date.now(),
+        action: increment(counter),
+      });
     }
-    await scheduled(name, {
+    await scheduled(expect, name, {
       at: Date.now(),
       action: { type: "chat.post", room, text: "scheduled" },
     });
@@ -159,7 +174,7 @@ describe("a scheduler aborted mid-alarm", () => {
     }
     expect(await countByStatus(name)).toEqual({ done: increments + 1 });
     expect(await counterValue(counter)).toBe(increments);
-    const posted = await storedMessages(room);
+    const posted = await storedMessages(expect, room);
     expect(posted.length).toBeGreaterThanOrEqual(1);
     expect(posted.every((message) => message.text === "scheduled")).toBe(true);
   }, 30_000);

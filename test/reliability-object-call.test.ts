@@ -2,12 +2,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { requestId } from "hono/request-id";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it, vi } from "vitest";
 import { onError } from "../src/lib/http-errors";
 import type { AppEnv } from "../src/lib/app-env";
 import { logRequest } from "../src/middleware/request-log";
 import { callObject, MAX_CALL_ATTEMPTS } from "../src/lib/object-call";
-import { MAX_VALUE, type Counter } from "../src/objects/counter";
+import { Counter, MAX_VALUE } from "../src/objects/counter";
 import { api, errorCode, uniqueName } from "./helpers/http";
 import { seedCounter } from "./helpers/storage";
 import { recordLogs } from "./helpers/logs";
@@ -62,40 +62,27 @@ function harness(options: {
 const valueOf = async (name: string) =>
   (await env.COUNTER.getByName(name).get()).value;
 
-/** How long a reset waits after the test sends its request, so the request is queued by then. */
-const QUEUE_MS = 500;
-
 /**
- * Resets the object the way a deploy or `ctx.abort()` does, while the request passed to `send` is
- * queued behind its input gate, so that request meets the runtime's real reset error.
+ * Resets the object the way a deploy or `ctx.abort()` does while it handles the request passed to
+ * `send`, so that request meets the runtime's real reset error; any retry reaches the fresh
+ * instance, which runs the real method.
  */
 async function resetDuring<T>(name: string, send: () => Promise<T>) {
-  const gate = { blocked: false, sent: false };
-  const resetting = runInDurableObject(
+  const state = await runInDurableObject(
     env.COUNTER.getByName(name),
-    (_instance, ctx) => {
-      ctx
-        .blockConcurrencyWhile(async () => {
-          gate.blocked = true;
-          await until(() => gate.sent);
-          await scheduler.wait(QUEUE_MS);
-          ctx.abort("reset by the test");
-        })
-        .catch(() => {});
-    },
-  ).catch(() => {});
-  await until(() => gate.blocked);
-  gate.sent = true;
-  const result = await send();
-  await resetting;
-  return result;
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await scheduler.wait(1);
+    (_instance, ctx) => ctx,
+  );
+  const reset = vi
+    .spyOn(Counter.prototype, "increment")
+    .mockImplementationOnce(() => {
+      state.abort("reset by the test");
+      // Whatever abort() does after the reset, this call never reaches the real method.
+      throw new Error("not reset");
+    });
+  try {
+    return await send();
+  } finally {
+    reset.mockRestore();
   }
 }
 
@@ -106,7 +93,9 @@ beforeEach(() => {
 afterEach(() => logs.restore());
 
 describe("callObject classifies runtime errors", () => {
-  it("retries an idempotent call on a retryable error, with a fresh stub per attempt and backoff", async () => {
+  it("retries an idempotent call on a retryable error, with a fresh stub per attempt and backoff", async ({
+    expect,
+  }) => {
     const name = uniqueName("retry");
     const { call, stubs } = harness({
       failures: 2,
@@ -132,7 +121,9 @@ describe("callObject classifies runtime errors", () => {
     });
   });
 
-  it(`gives up after ${MAX_CALL_ATTEMPTS} attempts with 503 unavailable and Retry-After`, async () => {
+  it(`gives up after ${MAX_CALL_ATTEMPTS} attempts with 503 unavailable and Retry-After`, async ({
+    expect,
+  }) => {
     const name = uniqueName("give-up");
     const { call, stubs } = harness({
       failures: Infinity,
@@ -149,7 +140,7 @@ describe("callObject classifies runtime errors", () => {
     ).toMatchObject({ event: "request", retries: MAX_CALL_ATTEMPTS - 1 });
   });
 
-  it("never retries a call that is not idempotent", async () => {
+  it("never retries a call that is not idempotent", async ({ expect }) => {
     const name = uniqueName("once");
     const { call, stubs } = harness({
       failures: 1,
@@ -163,7 +154,9 @@ describe("callObject classifies runtime errors", () => {
     expect(await valueOf(name)).toBe(0);
   });
 
-  it("answers 503 overloaded at once, without retrying even an idempotent call", async () => {
+  it("answers 503 overloaded at once, without retrying even an idempotent call", async ({
+    expect,
+  }) => {
     const name = uniqueName("overloaded");
     const { call, stubs } = harness({
       failures: 1,
@@ -180,7 +173,9 @@ describe("callObject classifies runtime errors", () => {
     expect(stubs).toHaveLength(1);
   });
 
-  it("turns any other error into a 500 that leaks nothing, logged once with its details", async () => {
+  it("turns any other error into a 500 that leaks nothing, logged once with its details", async ({
+    expect,
+  }) => {
     const name = uniqueName("bug");
     const { call, stubs } = harness({
       failures: 1,
@@ -211,7 +206,9 @@ describe("callObject classifies runtime errors", () => {
     ]);
   });
 
-  it("passes a failure the object returns through its mapped status, without retrying", async () => {
+  it("passes a failure the object returns through its mapped status, without retrying", async ({
+    expect,
+  }) => {
     const name = uniqueName("full");
     await seedCounter(name, MAX_VALUE);
     const { call, stubs } = harness({ failures: 0, idempotent: true });
@@ -224,7 +221,9 @@ describe("callObject classifies runtime errors", () => {
 });
 
 describe("callObject against real object resets", () => {
-  it("retries an idempotent increment across a reset and applies it exactly once", async () => {
+  it("retries an idempotent increment across a reset and applies it exactly once", async ({
+    expect,
+  }) => {
     const name = uniqueName("reset-key");
     const res = await resetDuring(name, () =>
       api(`/api/counters/${name}/increment`, {
@@ -245,7 +244,9 @@ describe("callObject against real object resets", () => {
     expect(await valueOf(name)).toBe(1);
   });
 
-  it("answers 503 unavailable and applies nothing when a reset hits a call that is not idempotent", async () => {
+  it("answers 503 unavailable and applies nothing when a reset hits a call that is not idempotent", async ({
+    expect,
+  }) => {
     const name = uniqueName("reset-plain");
     const res = await resetDuring(name, () =>
       api(`/api/counters/${name}/increment`, { method: "POST" }),
@@ -256,7 +257,9 @@ describe("callObject against real object resets", () => {
     expect(await valueOf(name)).toBe(0);
   });
 
-  it("keeps answering after every object is aborted, because each call takes a fresh stub", async () => {
+  it("keeps answering after every object is aborted, because each call takes a fresh stub", async ({
+    expect,
+  }) => {
     const name = uniqueName("aborted");
     const held = env.COUNTER.getByName(name);
     await held.increment({ by: 7 });

@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { app } from "../src/app";
 import { api, uniqueName } from "./helpers/http";
 
@@ -19,7 +19,10 @@ function callWith(path: string, init: RequestInit): Promise<Response> {
 }
 
 /** Whether CORS lets a page on `origin` read an answer from the API. */
-async function corsAllows(origin: string): Promise<boolean> {
+async function corsAllows(
+  expect: ExpectStatic,
+  origin: string,
+): Promise<boolean> {
   const res = await callWith("/api/health", { headers: { Origin: origin } });
   expect(res.status).toBe(200);
   const allowed = res.headers.get("Access-Control-Allow-Origin");
@@ -29,7 +32,10 @@ async function corsAllows(origin: string): Promise<boolean> {
 }
 
 /** Whether a page on `origin` may open a chat socket (403 before the room is woken if not). */
-async function socketAllows(origin: string): Promise<boolean> {
+async function socketAllows(
+  expect: ExpectStatic,
+  origin: string,
+): Promise<boolean> {
   const res = await callWith(
     `/api/rooms/${uniqueName("origin")}/websocket?user=ada`,
     {
@@ -46,7 +52,9 @@ async function socketAllows(origin: string): Promise<boolean> {
 }
 
 describe("one origin allow list", () => {
-  it("governs CORS and the WebSocket Origin check alike", async () => {
+  it("governs CORS and the WebSocket Origin check alike", async ({
+    expect,
+  }) => {
     const cases: [string, boolean][] = [
       [SELF, true],
       [PARTNER, true],
@@ -58,12 +66,16 @@ describe("one origin allow list", () => {
       ["null", false],
     ];
     for (const [origin, allowed] of cases) {
-      expect(await corsAllows(origin), `CORS ${origin}`).toBe(allowed);
-      expect(await socketAllows(origin), `socket ${origin}`).toBe(allowed);
+      expect(await corsAllows(expect, origin), `CORS ${origin}`).toBe(allowed);
+      expect(await socketAllows(expect, origin), `socket ${origin}`).toBe(
+        allowed,
+      );
     }
   });
 
-  it("answers a preflight from an allowed origin with the methods and headers the API uses", async () => {
+  it("answers a preflight from an allowed origin with the methods and headers the API uses", async ({
+    expect,
+  }) => {
     const res = await callWith(
       `/api/counters/${uniqueName("cors")}/increment`,
       {
@@ -85,7 +97,9 @@ describe("one origin allow list", () => {
     expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
   });
 
-  it("gives a preflight from any other origin nothing to go on, and changes nothing", async () => {
+  it("gives a preflight from any other origin nothing to go on, and changes nothing", async ({
+    expect,
+  }) => {
     const name = uniqueName("cors");
     const res = await callWith(`/api/counters/${name}/increment`, {
       method: "OPTIONS",
@@ -98,7 +112,9 @@ describe("one origin allow list", () => {
     expect((await env.COUNTER.getByName(name).get()).value).toBe(0);
   });
 
-  it("lets the client read Retry-After and X-Request-Id on error answers", async () => {
+  it("lets the client read Retry-After and X-Request-Id on error answers", async ({
+    expect,
+  }) => {
     const res = await callWith("/api/nope", { headers: { Origin: PARTNER } });
     expect(res.status).toBe(404);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(PARTNER);
@@ -107,7 +123,9 @@ describe("one origin allow list", () => {
     expect(exposed).toContain("X-Request-Id");
   });
 
-  it("adds no CORS headers to a request without Origin, but still varies on it", async () => {
+  it("adds no CORS headers to a request without Origin, but still varies on it", async ({
+    expect,
+  }) => {
     const res = await callWith("/api/health", {});
     expect(res.status).toBe(200);
     const cors = [...res.headers.keys()].filter((name) =>
@@ -117,7 +135,9 @@ describe("one origin allow list", () => {
     expect(res.headers.get("Vary")).toBe("Origin");
   });
 
-  it("treats OPTIONS without a preflight header as a method the route does not serve", async () => {
+  it("treats OPTIONS without a preflight header as a method the route does not serve", async ({
+    expect,
+  }) => {
     const res = await api(`/api/counters/${uniqueName("cors")}`, {
       method: "OPTIONS",
     });
@@ -129,7 +149,9 @@ describe("one origin allow list", () => {
 });
 
 describe("security headers on the API", () => {
-  it("forbids rendering, framing and caching on every kind of answer", async () => {
+  it("forbids rendering, framing and caching on every kind of answer", async ({
+    expect,
+  }) => {
     const answers = [
       await api("/api/health"),
       await api(`/api/counters/${uniqueName("headers")}`),

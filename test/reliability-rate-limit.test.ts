@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { app } from "../src/app";
 import { clientKey, LIMIT_PERIOD_SECONDS } from "../src/middleware/rate-limit";
 import { api, uniqueName } from "./helpers/http";
@@ -48,7 +48,10 @@ const increment = (
  * Sends until the first 429. Windows roll over on the clock, so a burst may straddle one
  * boundary and get up to twice the limit through; it cannot get more.
  */
-async function untilLimited(send: () => Promise<Response>) {
+async function untilLimited(
+  expect: ExpectStatic,
+  send: () => Promise<Response>,
+) {
   let accepted = 0;
   for (let sent = 0; sent <= 2 * TIGHT_LIMIT; sent++) {
     const res = await send();
@@ -60,19 +63,28 @@ async function untilLimited(send: () => Promise<Response>) {
 }
 
 const burstUntilLimited = (
+  expect: ExpectStatic,
   ip: string,
   name: string,
   options?: Parameters<typeof callAs>[3],
-) => untilLimited(() => increment(ip, name, options));
+) => untilLimited(expect, () => increment(ip, name, options));
 
 /** Reads of a new counter name each time, as a script probing names would. */
-const readsUntilLimited = (ip: string) =>
-  untilLimited(() => callAs(ip, `/api/counters/${uniqueName("probe")}`));
+const readsUntilLimited = (expect: ExpectStatic, ip: string) =>
+  untilLimited(expect, () =>
+    callAs(ip, `/api/counters/${uniqueName("probe")}`),
+  );
 
 describe("per-client rate limit on writes", () => {
-  it("answers 429 rate_limited with Retry-After once a client spends its budget, storing nothing", async () => {
+  it("answers 429 rate_limited with Retry-After once a client spends its budget, storing nothing", async ({
+    expect,
+  }) => {
     const name = uniqueName("limited");
-    const { accepted, limited } = await burstUntilLimited(uniqueIp(), name);
+    const { accepted, limited } = await burstUntilLimited(
+      expect,
+      uniqueIp(),
+      name,
+    );
     expect(accepted).toBeGreaterThanOrEqual(1);
     expect(accepted).toBeLessThanOrEqual(2 * TIGHT_LIMIT);
     expect(limited.headers.get("Retry-After")).toBe(
@@ -85,10 +97,12 @@ describe("per-client rate limit on writes", () => {
     expect((await env.COUNTER.getByName(name).get()).value).toBe(accepted);
   });
 
-  it("keeps reads open and other clients unaffected while one client is limited", async () => {
+  it("keeps reads open and other clients unaffected while one client is limited", async ({
+    expect,
+  }) => {
     const ip = uniqueIp();
     const name = uniqueName("limited");
-    const { accepted } = await burstUntilLimited(ip, name);
+    const { accepted } = await burstUntilLimited(expect, ip, name);
     const read = await callAs(ip, `/api/counters/${name}`);
     expect(read.status).toBe(200);
     expect(await read.json()).toEqual({ name, value: accepted });
@@ -96,9 +110,11 @@ describe("per-client rate limit on writes", () => {
     expect(other.status).toBe(200);
   });
 
-  it("counts WebSocket upgrades, refusing them before the room is woken", async () => {
+  it("counts WebSocket upgrades, refusing them before the room is woken", async ({
+    expect,
+  }) => {
     const ip = uniqueIp();
-    await burstUntilLimited(ip, uniqueName("limited"));
+    await burstUntilLimited(expect, ip, uniqueName("limited"));
     const room = uniqueName("limited-room");
     const res = await callAs(ip, `/api/rooms/${room}/websocket?user=ada`, {
       headers: { Upgrade: "websocket" },
@@ -107,7 +123,9 @@ describe("per-client rate limit on writes", () => {
     expect((await env.CHAT_ROOM.getByName(room).info()).online).toBe(0);
   });
 
-  it("lets the test suite and the benchmark write freely under the local default", async () => {
+  it("lets the test suite and the benchmark write freely under the local default", async ({
+    expect,
+  }) => {
     const name = uniqueName("local");
     const answers = await Promise.all(
       Array.from({ length: 200 }, () =>
@@ -123,8 +141,10 @@ describe("per-client rate limit on writes", () => {
 });
 
 describe("per-client rate limit on reads", () => {
-  it("answers 429 rate_limited with Retry-After once a client spends its read budget", async () => {
-    const { accepted, limited } = await readsUntilLimited(uniqueIp());
+  it("answers 429 rate_limited with Retry-After once a client spends its read budget", async ({
+    expect,
+  }) => {
+    const { accepted, limited } = await readsUntilLimited(expect, uniqueIp());
     expect(accepted).toBeGreaterThanOrEqual(1);
     expect(accepted).toBeLessThanOrEqual(2 * TIGHT_LIMIT);
     expect(limited.headers.get("Retry-After")).toBe(
@@ -137,9 +157,11 @@ describe("per-client rate limit on reads", () => {
     expect(error.message).toMatch(/too many reads/);
   });
 
-  it("keeps the write budget separate: a client out of reads still writes", async () => {
+  it("keeps the write budget separate: a client out of reads still writes", async ({
+    expect,
+  }) => {
     const ip = uniqueIp();
-    await readsUntilLimited(ip);
+    await readsUntilLimited(expect, ip);
     const name = uniqueName("separate");
     expect((await increment(ip, name)).status).toBe(200);
     expect((await callAs(ip, `/api/counters/${name}`)).status).toBe(429);
@@ -148,7 +170,9 @@ describe("per-client rate limit on reads", () => {
     );
   });
 
-  it("lets the test suite and the benchmark read freely under the local default", async () => {
+  it("lets the test suite and the benchmark read freely under the local default", async ({
+    expect,
+  }) => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, () =>
         api(`/api/counters/${uniqueName("local")}`, {
@@ -161,12 +185,12 @@ describe("per-client rate limit on reads", () => {
 });
 
 describe("the client key", () => {
-  it("is the IPv4 address itself", () => {
+  it("is the IPv4 address itself", ({ expect }) => {
     expect(clientKey("203.0.113.9")).toBe("203.0.113.9");
     expect(clientKey("203.0.113.10")).not.toBe(clientKey("203.0.113.9"));
   });
 
-  it("is the /64 of an IPv6 address, however it is written", () => {
+  it("is the /64 of an IPv6 address, however it is written", ({ expect }) => {
     const key = clientKey("2001:db8:0:1::1");
     expect(clientKey("2001:0DB8:0000:0001:ffff:ffff:ffff:ffff")).toBe(key);
     expect(clientKey("2001:db8:0:1:a:b:c:d")).toBe(key);
@@ -174,7 +198,9 @@ describe("the client key", () => {
     expect(clientKey("::1")).toBe("0:0:0:0::/64");
   });
 
-  it("falls back to the raw value or one shared key, never throwing", () => {
+  it("falls back to the raw value or one shared key, never throwing", ({
+    expect,
+  }) => {
     expect(clientKey(undefined)).toBe("unknown");
     expect(clientKey("")).toBe("unknown");
     expect(clientKey("1:2:3")).toBe("1:2:3");

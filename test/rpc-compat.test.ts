@@ -1,11 +1,13 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { uniqueName } from "./helpers/http";
 
 // Workers and objects update independently for a while after a deploy, so each RPC method must
 // keep accepting the oldest payload shape a caller may still send. Add a case, never edit one.
 describe("RPC payloads from older callers", () => {
-  it("Counter accepts every payload shape it ever accepted", async () => {
+  it("Counter accepts every payload shape it ever accepted", async ({
+    expect,
+  }) => {
     const counter = env.COUNTER.getByName(uniqueName("compat"));
     expect(await counter.increment()).toEqual({ value: 1 });
     expect(await counter.increment({})).toEqual({ value: 2 });

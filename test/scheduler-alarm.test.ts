@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { ADMIN, api, uniqueName } from "./helpers/http";
 import {
   advanceTo,
@@ -25,43 +25,53 @@ function cancel(scheduler: string, id: string): Promise<Response> {
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("the scheduler's one alarm", { timeout: 30_000 }, () => {
-  it("is always armed for the earliest pending event, and cleared when none is left", async () => {
+  it("is always armed for the earliest pending event, and cleared when none is left", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const now = Date.now();
     const action = increment(uniqueName("c"));
     expect(await alarmOf(name)).toBeNull();
-    const later = await scheduled(name, { at: now + 30 * MINUTE, action });
+    const later = await scheduled(expect, name, {
+      at: now + 30 * MINUTE,
+      action,
+    });
     expect(await alarmOf(name)).toBe(later.runAt);
-    const sooner = await scheduled(name, { at: now + 10 * MINUTE, action });
+    const sooner = await scheduled(expect, name, {
+      at: now + 10 * MINUTE,
+      action,
+    });
     expect(await alarmOf(name)).toBe(sooner.runAt);
-    await scheduled(name, { at: now + 20 * MINUTE, action });
+    await scheduled(expect, name, { at: now + 20 * MINUTE, action });
     expect(await alarmOf(name)).toBe(sooner.runAt);
 
     expect((await cancel(name, sooner.id)).status).toBe(204);
     expect(await alarmOf(name)).toBe(now + 20 * MINUTE);
-    advanceTo(now + 20 * MINUTE);
+    advanceTo(expect, now + 20 * MINUTE);
     await runAlarm(name);
     expect(await alarmOf(name)).toBe(later.runAt);
     expect((await cancel(name, later.id)).status).toBe(204);
     expect(await alarmOf(name)).toBeNull();
   });
 
-  it("stays armed for the earliest pending event across eviction", async () => {
+  it("stays armed for the earliest pending event across eviction", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     const action = increment(uniqueName("c"));
-    const first = await scheduled(name, { delay: 90, action });
-    await scheduled(name, { delay: 900, action });
+    const first = await scheduled(expect, name, { delay: 90, action });
+    await scheduled(expect, name, { delay: 900, action });
     await evictDurableObject(stub);
     expect(await alarmOf(name)).toBe(first.runAt);
-    advanceTo(first.runAt);
+    advanceTo(expect, first.runAt);
     await evictDurableObject(stub);
     expect(await runAlarm(name)).toBe(true);
     expect(await stub.get({ id: first.id })).toMatchObject({ status: "done" });
   });
 
-  it("repairs a missing alarm when the object wakes", async () => {
+  it("repairs a missing alarm when the object wakes", async ({ expect }) => {
     const { name, stub } = newScheduler();
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 300,
       action: increment(uniqueName("c")),
     });
@@ -74,9 +84,9 @@ describe("the scheduler's one alarm", { timeout: 30_000 }, () => {
     expect(await alarmOf(name)).toBe(event.runAt);
   });
 
-  it("repairs a wrong alarm when the object wakes", async () => {
+  it("repairs a wrong alarm when the object wakes", async ({ expect }) => {
     const { name, stub } = newScheduler();
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 300,
       action: increment(uniqueName("c")),
     });
@@ -87,7 +97,7 @@ describe("the scheduler's one alarm", { timeout: 30_000 }, () => {
     expect(await alarmOf(name)).toBe(event.runAt);
   });
 
-  it("clears a stray alarm when nothing is pending", async () => {
+  it("clears a stray alarm when nothing is pending", async ({ expect }) => {
     const { name, stub } = newScheduler();
     await runInDurableObject(stub, (_, state) =>
       state.storage.setAlarm(Date.now() + MINUTE),
@@ -96,11 +106,13 @@ describe("the scheduler's one alarm", { timeout: 30_000 }, () => {
     expect(await alarmOf(name)).toBeNull();
   });
 
-  it("re-arms strictly after now from inside the alarm when an event is overdue", async () => {
+  it("re-arms strictly after now from inside the alarm when an event is overdue", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     const counter = uniqueName("c");
     const overdue = Date.now() - 5 * MINUTE;
-    await scheduled(name, { at: overdue, action: increment(counter) });
+    await scheduled(expect, name, { at: overdue, action: increment(counter) });
     // The alarm runs while a second overdue event arrives: the re-arm must not be "overdue" too.
     await runInDurableObject(stub, async (instance) => {
       const running = instance.alarm();

@@ -1,16 +1,16 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { backoffMs, MAX_RETRY_MS } from "../src/lib/backoff";
 
 describe("retry backoff", () => {
-  it("waits about 1 s after the first failure, then doubles", () => {
+  it("waits about 1 s after the first failure, then doubles", ({ expect }) => {
     const middle = () => 0.5;
     expect(
       [1, 2, 3, 4, 5, 6, 7].map((failures) => backoffMs(failures, middle)),
     ).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000]);
   });
 
-  it("jitters each wait within ±20%", () => {
+  it("jitters each wait within ±20%", ({ expect }) => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
@@ -25,7 +25,7 @@ describe("retry backoff", () => {
     );
   });
 
-  it("never waits more than an hour, however many failures", () => {
+  it("never waits more than an hour, however many failures", ({ expect }) => {
     expect(MAX_RETRY_MS).toBe(3_600_000);
     fc.assert(
       fc.property(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { ADMIN, api, errorCode, postJson } from "./helpers/http";
 import {
   countByStatus,
@@ -215,7 +215,7 @@ const badBodies = (): Case[] => [
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("scheduler bad input", { timeout: 30_000 }, () => {
-  it("accepts the edges of every range", async () => {
+  it("accepts the edges of every range", async ({ expect }) => {
     const { name } = newScheduler();
     const good: unknown[] = [
       { at: 0, action: counterAction },
@@ -243,7 +243,9 @@ describe("scheduler bad input", { timeout: 30_000 }, () => {
   });
 
   for (const [what, , code] of badBodies()) {
-    it(`refuses ${what} with 400 ${code} and stores nothing`, async () => {
+    it(`refuses ${what} with 400 ${code} and stores nothing`, async ({
+      expect,
+    }) => {
       const { name } = newScheduler();
       // Rebuilt under the frozen clock: some bodies are relative to now.
       const body = badBodies().find(([label]) => label === what)![1];
@@ -258,7 +260,9 @@ describe("scheduler bad input", { timeout: 30_000 }, () => {
     });
   }
 
-  it("refuses bad scheduler names and event ids with 400 invalid_name", async () => {
+  it("refuses bad scheduler names and event ids with 400 invalid_name", async ({
+    expect,
+  }) => {
     const id = crypto.randomUUID();
     const calls: [string, string][] = [
       ["POST", "/api/schedulers/bad.name/events"],
@@ -277,7 +281,7 @@ describe("scheduler bad input", { timeout: 30_000 }, () => {
     }
   });
 
-  it("refuses bad list queries with 400", async () => {
+  it("refuses bad list queries with 400", async ({ expect }) => {
     const { name } = newScheduler();
     const cursor = btoa("1:abc").replaceAll("=", "");
     const queries: [string, string][] = [
@@ -306,7 +310,9 @@ describe("scheduler bad input", { timeout: 30_000 }, () => {
     expect(valid.status).toBe(200);
   });
 
-  it("refuses a body that is not JSON (415) or over 64 KiB (413) and stores nothing", async () => {
+  it("refuses a body that is not JSON (415) or over 64 KiB (413) and stores nothing", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const path = `/api/schedulers/${name}/events`;
     const plain = await api(path, {

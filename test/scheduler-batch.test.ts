@@ -1,5 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import {
   MAX_BATCH,
   MAX_PENDING,
@@ -24,7 +24,11 @@ type Batch = { events: ScheduledEvent[]; created: boolean[] };
 const batch = (scheduler: string, events: unknown[]) =>
   postJson(`/api/schedulers/${scheduler}/events/batch`, { events }, ADMIN);
 
-async function batched(scheduler: string, events: unknown[]): Promise<Batch> {
+async function batched(
+  expect: ExpectStatic,
+  scheduler: string,
+  events: unknown[],
+): Promise<Batch> {
   const res = await batch(scheduler, events);
   expect(res.status, await res.clone().text()).toBe(200);
   return res.json<Batch>();
@@ -39,21 +43,29 @@ const items = (count: number, counter = uniqueName("c")) =>
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("batch create", { timeout: 30_000 }, () => {
-  it(`stores up to ${MAX_BATCH} events in order and arms the alarm for the earliest`, async () => {
+  it(`stores up to ${MAX_BATCH} events in order and arms the alarm for the earliest`, async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const body = items(MAX_BATCH);
-    const { events, created } = await batched(name, body);
+    const { events, created } = await batched(expect, name, body);
     expect(events.map((event) => event.key)).toEqual(body.map((b) => b.key));
     expect(created).toEqual(body.map(() => true));
     expect(await countByStatus(name)).toEqual({ pending: MAX_BATCH });
     expect(await alarmOf(name)).toBe(Math.min(...events.map((e) => e.runAt)));
   });
 
-  it("returns the existing event for a known key, across requests and within one batch", async () => {
+  it("returns the existing event for a known key, across requests and within one batch", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const earlier = await scheduled(name, { delay: 5, action, key: "a" });
-    const { events, created } = await batched(name, [
+    const earlier = await scheduled(expect, name, {
+      delay: 5,
+      action,
+      key: "a",
+    });
+    const { events, created } = await batched(expect, name, [
       { delay: 9, action, key: "a" },
       { delay: 9, action, key: "b" },
       { delay: 30, action, key: "b" },
@@ -63,11 +75,13 @@ describe("batch create", { timeout: 30_000 }, () => {
     expect(events[2]).toEqual(events[1]);
     expect(await countByStatus(name)).toEqual({ pending: 2 });
 
-    const again = await batched(name, [{ delay: 9, action, key: "b" }]);
+    const again = await batched(expect, name, [{ delay: 9, action, key: "b" }]);
     expect(again).toEqual({ events: [events[1]], created: [false] });
   });
 
-  it("refuses a batch with one bad item, naming it, and stores nothing", async () => {
+  it("refuses a batch with one bad item, naming it, and stores nothing", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const good = items(3);
     for (const [bad, field] of [
@@ -90,7 +104,9 @@ describe("batch create", { timeout: 30_000 }, () => {
     expect(await alarmOf(name)).toBeNull();
   });
 
-  it("refuses a batch that would pass the pending limit, storing none of it", async () => {
+  it("refuses a batch that would pass the pending limit, storing none of it", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     await runInDurableObject(stub, async (instance: Scheduler) => {
       const filler = items(MAX_BATCH).map(({ action }) => ({
@@ -109,11 +125,13 @@ describe("batch create", { timeout: 30_000 }, () => {
     expect(await errorCode(res)).toBe("limit_exceeded");
     expect(await countByStatus(name)).toEqual({ pending: MAX_PENDING - 2 });
 
-    await batched(name, items(2));
+    await batched(expect, name, items(2));
     expect(await countByStatus(name)).toEqual({ pending: MAX_PENDING });
   });
 
-  it("writes no more rows per event than creating them one at a time", async () => {
+  it("writes no more rows per event than creating them one at a time", async ({
+    expect,
+  }) => {
     const one = newScheduler();
     const many = newScheduler();
     const counter = uniqueName("c");

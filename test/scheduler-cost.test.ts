@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Scheduler } from "../src/objects/scheduler";
 import { uniqueName } from "./helpers/http";
 import { meterSql } from "./helpers/sql-meter";
@@ -66,7 +66,9 @@ async function queryPlans(
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("rows per scheduler operation", { timeout: 30_000 }, () => {
   for (const due of [1, 10, 40]) {
-    it(`reads and writes at most 5 rows per fired event, with ${due} due behind 300 waiting`, async () => {
+    it(`reads and writes at most 5 rows per fired event, with ${due} due behind 300 waiting`, async ({
+      expect,
+    }) => {
       const stub = await withBacklog(due);
       const cost = await runInDurableObject(
         stub,
@@ -80,7 +82,9 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
     });
   }
 
-  it("reads a handful of rows for an alarm with nothing due, however many wait", async () => {
+  it("reads a handful of rows for an alarm with nothing due, however many wait", async ({
+    expect,
+  }) => {
     const stub = await withBacklog(0);
     const cost = await runInDurableObject(stub, (instance: Scheduler, state) =>
       meterSql(state.storage, () => instance.alarm()),
@@ -89,7 +93,9 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
     expect(cost.rowsWritten).toBe(0);
   });
 
-  it("creates an event for a few rows, however many are pending", async () => {
+  it("creates an event for a few rows, however many are pending", async ({
+    expect,
+  }) => {
     const stub = await withBacklog(0);
     const cost = await runInDurableObject(stub, (instance: Scheduler, state) =>
       meterSql(state.storage, () =>
@@ -104,7 +110,7 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
     expect(cost.rowsWritten).toBeLessThanOrEqual(6);
   });
 
-  it("wakes for two one-row reads and no write", async () => {
+  it("wakes for two one-row reads and no write", async ({ expect }) => {
     const stub = await withBacklog(0);
     await evictDurableObject(stub);
     const cost = await runInDurableObject(stub, (_: Scheduler, state) =>
@@ -117,7 +123,9 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
     expect(cost).toMatchObject({ statements: 2, rowsRead: 2, rowsWritten: 0 });
   });
 
-  it("answers every alarm, create and list statement from an index, never a scan", async () => {
+  it("answers every alarm, create and list statement from an index, never a scan", async ({
+    expect,
+  }) => {
     const stub = await withBacklog(3);
     const plans = await runInDurableObject(
       stub,

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import {
   advanceTo,
   alarmOf,
@@ -26,9 +26,11 @@ function croner(expression: string, afterMs: number): number {
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("cron events", { timeout: 30_000 }, () => {
-  it("first runs at the cron library's next occurrence, in UTC", async () => {
+  it("first runs at the cron library's next occurrence, in UTC", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
-    advanceTo(Date.UTC(2099, 0, 1, 0, 0, 30)); // a Thursday
+    advanceTo(expect, Date.UTC(2099, 0, 1, 0, 0, 30)); // a Thursday
     const expected: [string, string][] = [
       ["*/5 * * * *", "2099-01-01T00:05:00.000Z"],
       ["0 9 * * MON-FRI", "2099-01-01T09:00:00.000Z"],
@@ -38,7 +40,7 @@ describe("cron events", { timeout: 30_000 }, () => {
       ["@hourly", "2099-01-01T01:00:00.000Z"],
     ];
     for (const [cron, first] of expected) {
-      const event = await scheduled(name, {
+      const event = await scheduled(expect, name, {
         cron,
         action: increment(uniqueName("c")),
       });
@@ -49,21 +51,23 @@ describe("cron events", { timeout: 30_000 }, () => {
     expect(await alarmOf(name)).toBe(Date.parse("2099-01-01T00:05:00.000Z"));
   });
 
-  it("keeps running, stays pending, and moves runAt to each next occurrence", async () => {
+  it("keeps running, stays pending, and moves runAt to each next occurrence", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const counter = uniqueName("c");
     const cron = "*/5 * * * *";
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       cron,
       action: increment(counter, 2),
     });
     let runAt = event.runAt;
     for (let run = 1; run <= 4; run++) {
       expect(await alarmOf(name)).toBe(runAt);
-      advanceTo(runAt);
+      advanceTo(expect, runAt);
       await runAlarm(name);
       expect(await counterValue(counter)).toBe(2 * run);
-      const after = await eventOf(name, event.id);
+      const after = await eventOf(expect, name, event.id);
       expect(after).toMatchObject({ status: "pending", attempts: 0, cron });
       expect(after.runAt).toBe(croner(cron, runAt));
       expect(after.runAt - runAt).toBe(5 * 60_000);
@@ -71,16 +75,21 @@ describe("cron events", { timeout: 30_000 }, () => {
     }
   });
 
-  it("runs once after a long outage and skips the occurrences it missed", async () => {
+  it("runs once after a long outage and skips the occurrences it missed", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const counter = uniqueName("c");
     const cron = "* * * * *";
-    const event = await scheduled(name, { cron, action: increment(counter) });
+    const event = await scheduled(expect, name, {
+      cron,
+      action: increment(counter),
+    });
     const late = event.runAt + 60 * 60_000 + 30_000;
-    advanceTo(late);
+    advanceTo(expect, late);
     await runAlarm(name);
     expect(await counterValue(counter)).toBe(1);
-    const after = await eventOf(name, event.id);
+    const after = await eventOf(expect, name, event.id);
     expect(after.runAt).toBe(croner(cron, late));
     expect(after.runAt).toBeGreaterThan(late);
   });

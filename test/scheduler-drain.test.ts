@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { BATCH_SIZE } from "../src/objects/scheduler";
 import { uniqueName } from "./helpers/http";
 import {
@@ -33,7 +33,7 @@ describe("a backlog of due events", () => {
   it(
     `drains ${EVENTS} events due at once in batches of at most ${BATCH_SIZE}, none run twice`,
     { timeout: 60_000 },
-    async () => {
+    async ({ expect }) => {
       const { name, stub } = newScheduler();
       // chat.post carries no idempotency key, so a second run of any event would show as a
       // duplicate message: this room is an exact record of how often each event ran.

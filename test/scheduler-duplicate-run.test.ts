@@ -1,5 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import type { Scheduler } from "../src/objects/scheduler";
 import { uniqueName } from "./helpers/http";
 import {
@@ -17,10 +17,12 @@ useFrozenClock();
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("duplicate alarm runs", { timeout: 30_000 }, () => {
-  it("do not double-increment a counter when two runs overlap", async () => {
+  it("do not double-increment a counter when two runs overlap", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       at: Date.now(),
       action: increment(counter, 7),
     });
@@ -35,10 +37,12 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
     });
   });
 
-  it("do not double-increment a counter when a run's own writes were lost", async () => {
+  it("do not double-increment a counter when a run's own writes were lost", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       at: Date.now(),
       action: increment(counter, 7),
     });
@@ -61,15 +65,15 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
     });
   });
 
-  it("still increments once per cron occurrence", async () => {
+  it("still increments once per cron occurrence", async ({ expect }) => {
     const { name, stub } = newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       cron: "*/10 * * * *",
       action: increment(counter),
     });
     for (let run = 1; run <= 3; run++) {
-      advanceTo((await eventOf(name, event.id)).runAt);
+      advanceTo(expect, (await eventOf(expect, name, event.id)).runAt);
       await runInDurableObject(stub, (instance: Scheduler) =>
         Promise.all([instance.alarm(), instance.alarm()]),
       );

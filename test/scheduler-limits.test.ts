@@ -1,5 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import {
   DONE_RETENTION_MS,
   MAX_PENDING,
@@ -49,12 +49,18 @@ async function fill(
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("scheduler limits", { timeout: 30_000 }, () => {
-  it(`holds at most ${MAX_PENDING} pending events (409 limit_exceeded beyond)`, async () => {
+  it(`holds at most ${MAX_PENDING} pending events (409 limit_exceeded beyond)`, async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     await fill(stub, MAX_PENDING - 1, "pending", Date.now() + HOUR);
     await fill(stub, 3, "done", Date.now());
     const action = increment(uniqueName("c"));
-    const last = await scheduled(name, { delay: 60, action, key: "last" });
+    const last = await scheduled(expect, name, {
+      delay: 60,
+      action,
+      key: "last",
+    });
 
     const over = await schedule(name, { delay: 60, action });
     expect(over.status).toBe(409);
@@ -79,7 +85,7 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     expect((await schedule(name, { delay: 60, action })).status).toBe(409);
   });
 
-  it("refuses to revive a dead event past the limit", async () => {
+  it("refuses to revive a dead event past the limit", async ({ expect }) => {
     const { name, stub } = newScheduler();
     await fill(stub, 1, "dead", Date.now());
     await fill(stub, MAX_PENDING, "pending", Date.now() + HOUR);
@@ -95,10 +101,12 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     });
   });
 
-  it("keeps done events 7 days, then prunes them and frees their key", async () => {
+  it("keeps done events 7 days, then prunes them and frees their key", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       at: Date.now(),
       key: "once",
       action,
@@ -107,25 +115,27 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     await runAlarm(name);
     const path = `/api/schedulers/${name}/events/${event.id}`;
 
-    advanceTo(doneAt + DONE_RETENTION_MS - 1);
+    advanceTo(expect, doneAt + DONE_RETENTION_MS - 1);
     expect((await api(path, { headers: ADMIN })).status).toBe(200);
     const repeat = await schedule(name, { delay: 5, key: "once", action });
     expect(repeat.status).toBe(200);
 
-    advanceTo(doneAt + DONE_RETENTION_MS);
+    advanceTo(expect, doneAt + DONE_RETENTION_MS);
     expect((await api(path, { headers: ADMIN })).status).toBe(404);
     expect(await countByStatus(name)).toEqual({});
     const fresh = await schedule(name, { delay: 5, key: "once", action });
     expect(fresh.status).toBe(201);
   });
 
-  it("prunes in bounded batches, oldest first, and never pending or dead events", async () => {
+  it("prunes in bounded batches, oldest first, and never pending or dead events", async ({
+    expect,
+  }) => {
     const { name, stub } = newScheduler();
     const old = Date.now() - DONE_RETENTION_MS - 1;
     await fill(stub, 250, "done", old);
     await fill(stub, 2, "dead", old);
     await fill(stub, 2, "pending", Date.now() + HOUR);
-    await scheduled(name, {
+    await scheduled(expect, name, {
       at: Date.now(),
       action: increment(uniqueName("c")),
     });

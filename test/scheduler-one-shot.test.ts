@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import {
   advanceTo,
   alarmOf,
@@ -17,11 +17,16 @@ useFrozenClock();
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("one-shot events", { timeout: 30_000 }, () => {
-  it("runs an event at an epoch-ms time, once, and clears the alarm", async () => {
+  it("runs an event at an epoch-ms time, once, and clears the alarm", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const counter = uniqueName("c");
     const at = Date.now() + 90_000;
-    const event = await scheduled(name, { at, action: increment(counter, 3) });
+    const event = await scheduled(expect, name, {
+      at,
+      action: increment(counter, 3),
+    });
     expect(event).toMatchObject({
       runAt: at,
       status: "pending",
@@ -34,15 +39,15 @@ describe("one-shot events", { timeout: 30_000 }, () => {
     );
     expect(await alarmOf(name)).toBe(at);
 
-    advanceTo(at - 1);
+    advanceTo(expect, at - 1);
     await runAlarm(name);
     expect(await counterValue(counter)).toBe(0);
     expect(await alarmOf(name)).toBe(at);
 
-    advanceTo(at);
+    advanceTo(expect, at);
     expect(await runAlarm(name)).toBe(true);
     expect(await counterValue(counter)).toBe(3);
-    expect(await eventOf(name, event.id)).toMatchObject({
+    expect(await eventOf(expect, name, event.id)).toMatchObject({
       status: "done",
       attempts: 1,
       runAt: at,
@@ -52,51 +57,60 @@ describe("one-shot events", { timeout: 30_000 }, () => {
     expect(await counterValue(counter)).toBe(3);
   });
 
-  it("runs an event at an ISO-8601 time", async () => {
+  it("runs an event at an ISO-8601 time", async ({ expect }) => {
     const { name } = newScheduler();
     const counter = uniqueName("c");
     const at = Date.now() + 3_600_000;
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       at: new Date(at).toISOString().replace("Z", "+00:00"),
       action: increment(counter),
     });
     expect(event.runAt).toBe(at);
-    advanceTo(at);
+    advanceTo(expect, at);
     await runAlarm(name);
     expect(await counterValue(counter)).toBe(1);
   });
 
-  it("runs an event after a delay in seconds, to the millisecond", async () => {
+  it("runs an event after a delay in seconds, to the millisecond", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 2.5,
       action: increment(counter),
     });
     expect(event.runAt).toBe(Date.now() + 2_500);
     expect(await alarmOf(name)).toBe(event.runAt);
-    advanceTo(event.runAt);
+    advanceTo(expect, event.runAt);
     await runAlarm(name);
     expect(await counterValue(counter)).toBe(1);
   });
 
-  it("runs an event with a past time as soon as possible", async () => {
+  it("runs an event with a past time as soon as possible", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const counter = uniqueName("c");
     const at = Date.now() - 60_000;
-    const event = await scheduled(name, { at, action: increment(counter) });
+    const event = await scheduled(expect, name, {
+      at,
+      action: increment(counter),
+    });
     expect(event.runAt).toBe(at);
     expect(await alarmOf(name)).toBe(at);
     expect(await runAlarm(name)).toBe(true);
     expect(await counterValue(counter)).toBe(1);
-    expect((await eventOf(name, event.id)).status).toBe("done");
+    expect((await eventOf(expect, name, event.id)).status).toBe("done");
   });
 
-  it("posts into a chat room, trimmed, as the default user", async () => {
+  it("posts into a chat room, trimmed, as the default user", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const room = uniqueName("room");
     const at = Date.now() + 5_000;
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       at,
       action: { type: "chat.post", room, text: "  good morning  " },
     });
@@ -106,19 +120,19 @@ describe("one-shot events", { timeout: 30_000 }, () => {
       text: "good morning",
       user: "scheduler",
     });
-    advanceTo(at);
+    advanceTo(expect, at);
     await runAlarm(name);
     const { messages } = await env.CHAT_ROOM.getByName(room).history({});
     expect(messages).toEqual([
       expect.objectContaining({ user: "scheduler", text: "good morning" }),
     ]);
-    expect((await eventOf(name, event.id)).status).toBe("done");
+    expect((await eventOf(expect, name, event.id)).status).toBe("done");
   });
 
-  it("posts as the given user", async () => {
+  it("posts as the given user", async ({ expect }) => {
     const { name } = newScheduler();
     const room = uniqueName("room");
-    await scheduled(name, {
+    await scheduled(expect, name, {
       at: Date.now(),
       action: { type: "chat.post", room, text: "hi", user: " ada " },
     });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { ADMIN, api, errorCode, uniqueName } from "./helpers/http";
 import {
   advanceTo,
@@ -17,7 +17,11 @@ useFrozenClock();
 
 type Page = { events: ScheduledEvent[]; cursor: string | null };
 
-async function list(scheduler: string, query = ""): Promise<Page> {
+async function list(
+  expect: ExpectStatic,
+  scheduler: string,
+  query = "",
+): Promise<Page> {
   const res = await api(`/api/schedulers/${scheduler}/events${query}`, {
     headers: ADMIN,
   });
@@ -31,7 +35,9 @@ function eventPath(scheduler: string, id: string): string {
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("scheduler routes", { timeout: 30_000 }, () => {
-  it("creates with 201, and answers a repeated key with 200 and the same event", async () => {
+  it("creates with 201, and answers a repeated key with 200 and the same event", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const body = {
       delay: 60,
@@ -43,17 +49,23 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     const event = await first.json<ScheduledEvent>();
     expect(event.key).toBe("daily-report");
 
-    advanceTo(Date.now() + 5_000);
+    advanceTo(expect, Date.now() + 5_000);
     const again = await schedule(name, { ...body, delay: 999 });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(event);
     expect(await countByStatus(name)).toEqual({ pending: 1 });
   });
 
-  it("keeps a key taken while its event exists, done included, and frees it on cancel", async () => {
+  it("keeps a key taken while its event exists, done included, and frees it on cancel", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const done = await scheduled(name, { at: Date.now(), key: "k", action });
+    const done = await scheduled(expect, name, {
+      at: Date.now(),
+      key: "k",
+      action,
+    });
     await runAlarm(name);
     const repeat = await schedule(name, { at: Date.now(), key: "k", action });
     expect(repeat.status).toBe(200);
@@ -69,9 +81,9 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     expect((await fresh.json<ScheduledEvent>()).id).not.toBe(done.id);
   });
 
-  it("gets an event by id, and 404s an unknown id", async () => {
+  it("gets an event by id, and 404s an unknown id", async ({ expect }) => {
     const { name } = newScheduler();
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 30,
       action: { type: "chat.post", room: "lobby", text: "hi" },
     });
@@ -89,9 +101,9 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     expect(await errorCode(missing)).toBe("not_found");
   });
 
-  it("cancels with 204, then 404s the same id", async () => {
+  it("cancels with 204, then 404s the same id", async ({ expect }) => {
     const { name } = newScheduler();
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 30,
       action: increment(uniqueName("c")),
     });
@@ -106,14 +118,18 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     ).toBe(404);
   });
 
-  it("lists pending events by runAt, page by page, with an opaque cursor", async () => {
+  it("lists pending events by runAt, page by page, with an opaque cursor", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const now = Date.now();
     const action = increment(uniqueName("c"));
     const created: ScheduledEvent[] = [];
     // Two events share each runAt, so paging must break ties by id.
     for (const offset of [50, 10, 40, 20, 30, 10, 50, 20, 40, 30, 60]) {
-      created.push(await scheduled(name, { at: now + offset * 1000, action }));
+      created.push(
+        await scheduled(expect, name, { at: now + offset * 1000, action }),
+      );
     }
     const expected = [...created].sort(
       (a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : 1),
@@ -121,7 +137,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     const seen: ScheduledEvent[] = [];
     let query = "?limit=3";
     for (let pages = 0; pages < 10; pages++) {
-      const page = await list(name, query);
+      const page = await list(expect, name, query);
       expect(page.events.length).toBeLessThanOrEqual(3);
       seen.push(...page.events);
       if (page.cursor === null) break;
@@ -133,32 +149,36 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     );
   });
 
-  it("lists by status: pending by default, done and dead on request", async () => {
+  it("lists by status: pending by default, done and dead on request", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
     const now = Date.now();
-    const ran = await scheduled(name, {
+    const ran = await scheduled(expect, name, {
       at: now,
       action: increment(uniqueName("c")),
     });
-    const waiting = await scheduled(name, {
+    const waiting = await scheduled(expect, name, {
       at: now + 60_000,
       action: increment(uniqueName("c")),
     });
     await runAlarm(name);
-    expect((await list(name)).events.map((e) => e.id)).toEqual([waiting.id]);
+    expect((await list(expect, name)).events.map((e) => e.id)).toEqual([
+      waiting.id,
+    ]);
     expect(
-      (await list(name, "?status=pending")).events.map((e) => e.id),
+      (await list(expect, name, "?status=pending")).events.map((e) => e.id),
     ).toEqual([waiting.id]);
-    const done = await list(name, "?status=done");
+    const done = await list(expect, name, "?status=done");
     expect(done.events.map((e) => e.id)).toEqual([ran.id]);
     expect(done.cursor).toBeNull();
-    expect(await list(name, "?status=dead")).toEqual({
+    expect(await list(expect, name, "?status=dead")).toEqual({
       events: [],
       cursor: null,
     });
   });
 
-  it("defaults to 50 events per page", async () => {
+  it("defaults to 50 events per page", async ({ expect }) => {
     const { name, stub } = newScheduler();
     const action = increment(uniqueName("c"));
     await Promise.all(
@@ -166,14 +186,16 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
         stub.create({ runAt: Date.now() + 60_000, action }),
       ),
     );
-    const page = await list(name);
+    const page = await list(expect, name);
     expect(page.events).toHaveLength(50);
     expect(page.cursor).not.toBeNull();
   });
 
-  it("requires the admin token on every scheduler route", async () => {
+  it("requires the admin token on every scheduler route", async ({
+    expect,
+  }) => {
     const { name } = newScheduler();
-    const event = await scheduled(name, {
+    const event = await scheduled(expect, name, {
       delay: 30,
       action: increment(uniqueName("c")),
     });
@@ -199,7 +221,9 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     expect(await countByStatus(name)).toEqual({ pending: 1 });
   });
 
-  it("describes every scheduler route in the OpenAPI document", async () => {
+  it("describes every scheduler route in the OpenAPI document", async ({
+    expect,
+  }) => {
     const doc = await (
       await api("/api/openapi.json")
     ).json<{
@@ -219,7 +243,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     }
   });
 
-  it("answers a wrong method with 405 and Allow", async () => {
+  it("answers a wrong method with 405 and Allow", async ({ expect }) => {
     const res = await api("/api/schedulers/a/events", {
       method: "PUT",
       headers: ADMIN,

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { uniqueName } from "./helpers/http";
 import { useFrozenClock } from "./helpers/scheduler";
 
@@ -14,7 +14,7 @@ describe(
   "Scheduler RPC payloads from older callers",
   { timeout: 30_000 },
   () => {
-    it("accepts every payload shape it ever accepted", async () => {
+    it("accepts every payload shape it ever accepted", async ({ expect }) => {
       const scheduler = env.SCHEDULER.getByName(uniqueName("compat"));
       const runAt = Date.now() + 60_000;
       const action = {
@@ -58,7 +58,9 @@ describe(
       });
     });
 
-    it("reports an action type it does not know as a failed attempt, not a crash", async () => {
+    it("reports an action type it does not know as a failed attempt, not a crash", async ({
+      expect,
+    }) => {
       const scheduler = env.SCHEDULER.getByName(uniqueName("compat"));
       // As stored by a newer version, then run by this one during a rollback.
       const action = { type: "email.send", to: "ops" } as unknown as {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Schema } from "../src/lib/sql-schema";
 import { uniqueName } from "./helpers/http";
 import { meterSql } from "./helpers/sql-meter";
@@ -18,7 +18,9 @@ const countOf = (sql: SqlStorage, table: string) =>
   sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
 
 describe("schema migrator", () => {
-  it("reads an empty database without creating anything", async () => {
+  it("reads an empty database without creating anything", async ({
+    expect,
+  }) => {
     const stub = database();
     const cost = await runInDurableObject(stub, (_instance, state) =>
       meterSql(state.storage, () => new Schema(state.storage, STEPS).exists),
@@ -30,7 +32,9 @@ describe("schema migrator", () => {
     expect(tables).toEqual([]);
   });
 
-  it("creates every step with the first write, in its transaction, and records each", async () => {
+  it("creates every step with the first write, in its transaction, and records each", async ({
+    expect,
+  }) => {
     const rows = await runInDurableObject(database(), (_instance, state) => {
       const schema = new Schema(state.storage, STEPS);
       schema.write(() => state.storage.sql.exec("INSERT INTO b VALUES (7)"));
@@ -43,7 +47,9 @@ describe("schema migrator", () => {
     expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
-  it("rolls the tables back with a first write that throws, and creates them with the next", async () => {
+  it("rolls the tables back with a first write that throws, and creates them with the next", async ({
+    expect,
+  }) => {
     await runInDurableObject(database(), (_instance, state) => {
       const schema = new Schema(state.storage, STEPS);
       expect(() =>
@@ -58,7 +64,9 @@ describe("schema migrator", () => {
     });
   });
 
-  it("is a single-statement check with no write when the schema is current", async () => {
+  it("is a single-statement check with no write when the schema is current", async ({
+    expect,
+  }) => {
     const cost = await runInDurableObject(database(), (_instance, state) => {
       new Schema(state.storage, STEPS).write(() => {});
       return meterSql(state.storage, () => {
@@ -70,7 +78,9 @@ describe("schema migrator", () => {
     expect(cost).toMatchObject({ result: true, statements: 1, rowsWritten: 0 });
   });
 
-  it("brings older tables up to date on wake, applying only the steps appended since", async () => {
+  it("brings older tables up to date on wake, applying only the steps appended since", async ({
+    expect,
+  }) => {
     const count = await runInDurableObject(database(), (_instance, state) => {
       new Schema(state.storage, STEPS.slice(0, 1)).write(() => {});
       new Schema(state.storage, STEPS);
@@ -79,7 +89,9 @@ describe("schema migrator", () => {
     expect(count).toBe(1);
   });
 
-  it("rolls a failing step back whole and refuses a schema newer than the code", async () => {
+  it("rolls a failing step back whole and refuses a schema newer than the code", async ({
+    expect,
+  }) => {
     await runInDurableObject(database(), (_instance, state) => {
       const broken = new Schema(state.storage, [
         "CREATE TABLE c (z)",
@@ -94,7 +106,9 @@ describe("schema migrator", () => {
     });
   });
 
-  it("deletes every table and forgets them, so the next write starts over", async () => {
+  it("deletes every table and forgets them, so the next write starts over", async ({
+    expect,
+  }) => {
     await runInDurableObject(database(), async (_instance, state) => {
       const schema = new Schema(state.storage, STEPS);
       schema.write(() => {});

@@ -1,17 +1,19 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { pickShard, shardCount, shardName } from "../src/lib/shards";
 import { api, postJson, uniqueName } from "./helpers/http";
 
 describe("sharded counters", () => {
-  it("reads 0 over every configured shard for a new counter", async () => {
+  it("reads 0 over every configured shard for a new counter", async ({
+    expect,
+  }) => {
     const counter = uniqueName("sharded");
     const res = await api(`/api/sharded-counters/${counter}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ name: counter, value: 0, shards: 8 });
   });
 
-  it("spreads writes over shards and reads their sum", async () => {
+  it("spreads writes over shards and reads their sum", async ({ expect }) => {
     const counter = uniqueName("sharded");
     const writes = Array.from({ length: 64 }, (_, i) => (i % 5) + 1);
     const responses = await Promise.all(
@@ -38,7 +40,9 @@ describe("sharded counters", () => {
     expect(perShard.reduce((sum, shard) => sum + shard.value, 0)).toBe(total);
   });
 
-  it("keeps a sharded counter apart from the plain counter of the same name", async () => {
+  it("keeps a sharded counter apart from the plain counter of the same name", async ({
+    expect,
+  }) => {
     const counter = uniqueName("sharded");
     await postJson(`/api/sharded-counters/${counter}/increment`, { by: 9 });
     expect(await (await api(`/api/counters/${counter}`)).json()).toEqual({
@@ -47,7 +51,7 @@ describe("sharded counters", () => {
     });
   });
 
-  it("derives shard names and choices deterministically", () => {
+  it("derives shard names and choices deterministically", ({ expect }) => {
     expect(shardName("likes", 3)).toBe("likes:shard:3");
     expect(pickShard(8, "key-1")).toBe(pickShard(8, "key-1"));
     const spread = new Set(
@@ -56,7 +60,9 @@ describe("sharded counters", () => {
     expect(spread.size).toBe(8);
   });
 
-  it("defaults to 8 shards and refuses a malformed SHARD_COUNT rather than shrinking", () => {
+  it("defaults to 8 shards and refuses a malformed SHARD_COUNT rather than shrinking", ({
+    expect,
+  }) => {
     expect(shardCount({ ...env, SHARD_COUNT: "32" })).toBe(32);
     expect(shardCount({ ...env, SHARD_COUNT: "" })).toBe(8);
     for (const bad of ["0", "-1", "2.5", "abc", "513", "100000"]) {

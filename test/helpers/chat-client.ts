@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import type { ExpectStatic } from "vitest";
 
 export type Frame = { type: string } & Record<string, unknown>;
 export type Message = { id: number; user: string; text: string; at: number };
@@ -17,7 +17,8 @@ export const roomStub = (room: string) => env.CHAT_ROOM.getByName(room);
  */
 export async function loadWorker(): Promise<void> {
   const res = await exports.default.fetch("https://example.com/api/health");
-  expect(res.status).toBe(200);
+  // A hook has no test `expect`; throwing fails every test of the file the same way.
+  if (res.status !== 200) throw new Error(`health answered ${res.status}`);
 }
 
 export function upgrade(
@@ -31,7 +32,10 @@ export function upgrade(
   );
 }
 
-/** The client end of a real socket through the Worker, with frames queued for `next`. */
+/**
+ * The client end of a real socket through the Worker, with frames queued for `next`. It checks
+ * frames with the `expect` of the test that joined, so a failure is that test's.
+ */
 export class ChatClient {
   readonly #queue: Frame[] = [];
   /** Who is online as this client sees it: the welcome's list, then every presence frame. */
@@ -39,7 +43,10 @@ export class ChatClient {
   #wake: (() => void) | null = null;
   readonly closed: Promise<CloseEvent>;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly expect: ExpectStatic,
+  ) {
     ws.addEventListener("message", (event) => {
       const data = event.data as string;
       const frame =
@@ -55,6 +62,7 @@ export class ChatClient {
   }
 
   static async connect(
+    expect: ExpectStatic,
     room: string,
     user: string,
     {
@@ -69,12 +77,17 @@ export class ChatClient {
       headers,
     );
     expect(res.status).toBe(101);
-    return new ChatClient(res.webSocket!);
+    return new ChatClient(res.webSocket!, expect);
   }
 
   /** Connects and consumes the welcome frame. */
-  static async join(room: string, user: string, after?: number) {
-    const client = await ChatClient.connect(room, user, { after });
+  static async join(
+    expect: ExpectStatic,
+    room: string,
+    user: string,
+    after?: number,
+  ) {
+    const client = await ChatClient.connect(expect, room, user, { after });
     const welcome = await client.next("welcome");
     return { client, welcome };
   }
@@ -82,7 +95,7 @@ export class ChatClient {
   /** The next frame, which must be of `type`. */
   async next(type: string, timeoutMs = TIMEOUT_MS): Promise<Frame> {
     const frame = await this.#take(timeoutMs);
-    expect(frame.type, JSON.stringify(frame)).toBe(type);
+    this.expect(frame.type, JSON.stringify(frame)).toBe(type);
     return frame;
   }
 
@@ -91,7 +104,7 @@ export class ChatClient {
     for (;;) {
       const frame = await this.#take(timeoutMs);
       if (PRESENCE_FRAMES.has(frame.type)) continue;
-      expect(frame.type, JSON.stringify(frame)).toBe("message");
+      this.expect(frame.type, JSON.stringify(frame)).toBe("message");
       return frame;
     }
   }
@@ -104,7 +117,9 @@ export class ChatClient {
         this.#queue.shift();
       if ([...this.online].sort().join() === expected) return;
       const frame = await this.#take(timeoutMs);
-      expect(PRESENCE_FRAMES.has(frame.type), JSON.stringify(frame)).toBe(true);
+      this.expect(PRESENCE_FRAMES.has(frame.type), JSON.stringify(frame)).toBe(
+        true,
+      );
     }
   }
 
@@ -173,7 +188,10 @@ export function closeOf(client: ChatClient): Promise<CloseEvent> {
   ]);
 }
 
-export async function storedMessages(room: string): Promise<Message[]> {
+export async function storedMessages(
+  expect: ExpectStatic,
+  room: string,
+): Promise<Message[]> {
   const res = await exports.default.fetch(
     `https://example.com/api/rooms/${room}/messages?limit=200`,
   );

@@ -1,7 +1,7 @@
 import { createExecutionContext, listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
-import { expect } from "vitest";
+import type { ExpectStatic } from "vitest";
 import { app } from "../../src/app";
 import { SESSION } from "../../src/lib/session-token";
 import { ADMIN } from "./http";
@@ -64,6 +64,7 @@ export function upgradeAs(
 
 /** A credential from the mint route, as a team's login would get it. */
 export async function mint(
+  expect: ExpectStatic,
   user: string,
 ): Promise<{ token: string; expiresAt: number; cookie: string }> {
   const res = await callAs("/api/sessions", {
@@ -106,7 +107,11 @@ export async function roomExists(room: string): Promise<boolean> {
 }
 
 /** 401 with the envelope and the challenge, and the room never touched. */
-export async function expectUnauthorized(res: Response, room: string) {
+export async function expectUnauthorized(
+  expect: ExpectStatic,
+  res: Response,
+  room: string,
+) {
   const body = await res.json<{ error: { code: string; message: string } }>();
   expect(res.status, body.error.message).toBe(401);
   expect(body.error.code).toBe("unauthorized");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, expect, vi } from "vitest";
+import { afterEach, beforeEach, vi, type ExpectStatic } from "vitest";
 import type { ScheduledEvent, Scheduler } from "../../src/objects/scheduler";
 import { ADMIN, api, postJson, uniqueName } from "./http";
 import { tableNames } from "./storage";
@@ -24,7 +24,7 @@ export function useFrozenClock(): void {
   });
 }
 
-export function advanceTo(ms: number): void {
+export function advanceTo(expect: ExpectStatic, ms: number): void {
   expect(ms).toBeGreaterThanOrEqual(Date.now());
   vi.setSystemTime(ms);
 }
@@ -63,6 +63,7 @@ export function schedule(
 
 /** Creates through the API and insists on 201. */
 export async function scheduled(
+  expect: ExpectStatic,
   scheduler: string,
   body: unknown,
 ): Promise<ScheduledEvent> {
@@ -72,6 +73,7 @@ export async function scheduled(
 }
 
 export async function eventOf(
+  expect: ExpectStatic,
   scheduler: string,
   id: string,
 ): Promise<ScheduledEvent> {

@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import type { BaselineEnv } from "./index";
 
 /** A counter in one SQL row: one upsert per increment, nothing else. */
-export class BaselineCounter extends DurableObject<BaselineEnv> {
-  constructor(ctx: DurableObjectState, env: BaselineEnv) {
+export class BaselineCounter extends DurableObject<unknown> {
+  // Reads no bindings, so it names no Env and imports nothing from the Worker that binds it.
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)",
