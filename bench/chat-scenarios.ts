@@ -22,6 +22,11 @@ export type ChatResults = {
   /** The middle rate again with one core kept busy by another thread. */
   contended: { rate: number; rounds: Paired<ChatRound> };
   storms: { clients: number; rounds: Paired<StormResult> }[];
+  /**
+   * The largest storm against the baseline room with joins announced to no one: what the
+   * client, `wrangler dev` and the Worker cost per connection before any presence work.
+   */
+  stormFloor: { clients: number; rounds: Paired<StormResult> };
 };
 
 /** Fan-out at each rate, then under contention, then reconnect storms: template against baseline. */
@@ -55,11 +60,30 @@ export async function compareChat(
     for (const room of rooms.values()) room.close();
     rooms.clear();
     const storms = [];
+    const largest = Math.max(...settings.stormSizes);
+    // The same baseline server under a second name, whose clients ask for quiet joins.
+    const floor: Target = {
+      ...baseline,
+      name: "baseline, joins not announced",
+    };
+    let stormFloor: ChatResults["stormFloor"] | undefined;
     for (const clients of settings.stormSizes) {
-      const rounds = await interleave(pair, settings.stormRounds, (t, round) =>
-        storm(t.server.url, `bench-storm-${clients}-${round}`, clients),
+      const targets = clients === largest ? [...pair, floor] : pair;
+      const rounds = await interleave(
+        targets,
+        settings.stormRounds,
+        (t, round) =>
+          storm(
+            t.server.url,
+            `bench-storm-${clients}-${round}-${t === floor ? "floor" : "room"}`,
+            clients,
+            t === floor ? "&quiet" : "",
+          ),
       );
       storms.push({ clients, rounds: paired(rounds, template, baseline) });
+      if (clients === largest) {
+        stormFloor = { clients, rounds: paired(rounds, template, floor) };
+      }
     }
     return {
       clients: settings.clients,
@@ -69,6 +93,7 @@ export async function compareChat(
         rounds: paired(contended, template, baseline),
       },
       storms,
+      stormFloor: stormFloor!,
     };
   } finally {
     for (const room of rooms.values()) room.close();

@@ -30,6 +30,8 @@ export async function storm(
   baseUrl: string,
   room: string,
   clients: number,
+  /** Added to each upgrade's query, after `user`. */
+  query = "",
 ): Promise<StormResult> {
   const url = `${baseUrl.replace("http", "ws")}/api/rooms/${room}/websocket`;
   const startedAt = performance.now();
@@ -38,7 +40,7 @@ export async function storm(
   let frames = 0;
   let lastFrameAt = startedAt;
   const sockets = Array.from({ length: clients }, (_, i) => {
-    const ws = new WebSocket(`${url}?user=storm-${i}`);
+    const ws = new WebSocket(`${url}?user=storm-${i}${query}`);
     ws.addEventListener("message", ({ data }) => {
       frames++;
       lastFrameAt = performance.now();

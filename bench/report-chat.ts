@@ -97,6 +97,20 @@ export function chatRows(chat: ChatResults): Row[] {
       presenceRow(clients, rounds.template),
     );
   }
+  rows.push(
+    ...comparedRows<StormResult>(
+      `Reconnect storm, ${chat.stormFloor.clients} clients, against the baseline announcing no join (diagnostic floor)`,
+      chat.stormFloor.rounds,
+      [
+        {
+          label: "all welcomed",
+          value: (r) => r.allWelcomedMs,
+          format: ms,
+          higherIsBetter: false,
+        },
+      ],
+    ),
+  );
   return rows;
 }
 

@@ -14,6 +14,8 @@ type Attachment = { user: string };
  * - Each frame is serialized once and sent as the same string to every socket.
  * - Every join is broadcast to everyone already there, as workers-chat-demo does: the
  *   quadratic reconnect storm the bench compares the template's coalesced presence against.
+ *   With `?quiet` on the upgrade a join is announced to no one, which leaves what a storm
+ *   costs on the path from client to room alone (the bench's diagnostic floor).
  */
 export class BaselineRoom extends DurableObject<unknown> {
   readonly #users = new Map<WebSocket, string>();
@@ -39,7 +41,8 @@ export class BaselineRoom extends DurableObject<unknown> {
   }
 
   override fetch(request: Request): Response {
-    const user = new URL(request.url).searchParams.get("user") ?? "anonymous";
+    const query = new URL(request.url).searchParams;
+    const user = query.get("user") ?? "anonymous";
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ user } satisfies Attachment);
@@ -49,7 +52,10 @@ export class BaselineRoom extends DurableObject<unknown> {
       .reverse();
     const online = [...this.#users.values(), user];
     server.send(JSON.stringify({ type: "welcome", user, online, messages }));
-    this.#broadcast(JSON.stringify({ type: "join", user }));
+    // `?quiet` announces nothing: the reconnect storm's floor, a diagnostic of the bench.
+    if (!query.has("quiet")) {
+      this.#broadcast(JSON.stringify({ type: "join", user }));
+    }
     this.#users.set(server, user);
     return new Response(null, { status: 101, webSocket: client });
   }
