@@ -2,12 +2,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { requestId } from "hono/request-id";
-import { afterEach, beforeEach, describe, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { onError } from "../src/lib/http-errors";
 import type { AppEnv } from "../src/lib/app-env";
 import { logRequest } from "../src/middleware/request-log";
 import { callObject, MAX_CALL_ATTEMPTS } from "../src/lib/object-call";
-import { Counter, MAX_VALUE } from "../src/objects/counter";
+import { MAX_VALUE, type Counter } from "../src/objects/counter";
 import { api, errorCode, uniqueName } from "./helpers/http";
 import { seedCounter } from "./helpers/storage";
 import { recordLogs } from "./helpers/logs";
@@ -62,27 +62,40 @@ function harness(options: {
 const valueOf = async (name: string) =>
   (await env.COUNTER.getByName(name).get()).value;
 
+/** How long a reset waits after the test sends its request, so the request is queued by then. */
+const QUEUE_MS = 500;
+
 /**
- * Resets the object the way a deploy or `ctx.abort()` does while it handles the request passed to
- * `send`, so that request meets the runtime's real reset error; any retry reaches the fresh
- * instance, which runs the real method.
+ * Resets the object the way a deploy or `ctx.abort()` does, while the request passed to `send` is
+ * queued behind its input gate, so that request meets the runtime's real reset error.
  */
 async function resetDuring<T>(name: string, send: () => Promise<T>) {
-  const state = await runInDurableObject(
+  const gate = { blocked: false, sent: false };
+  const resetting = runInDurableObject(
     env.COUNTER.getByName(name),
-    (_instance, ctx) => ctx,
-  );
-  const reset = vi
-    .spyOn(Counter.prototype, "increment")
-    .mockImplementationOnce(() => {
-      state.abort("reset by the test");
-      // Whatever abort() does after the reset, this call never reaches the real method.
-      throw new Error("not reset");
-    });
-  try {
-    return await send();
-  } finally {
-    reset.mockRestore();
+    (_instance, ctx) => {
+      ctx
+        .blockConcurrencyWhile(async () => {
+          gate.blocked = true;
+          await until(() => gate.sent);
+          await scheduler.wait(QUEUE_MS);
+          ctx.abort("reset by the test");
+        })
+        .catch(() => {});
+    },
+  ).catch(() => {});
+  await until(() => gate.blocked);
+  gate.sent = true;
+  const result = await send();
+  await resetting;
+  return result;
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await scheduler.wait(1);
   }
 }
 
