@@ -23,8 +23,9 @@ export type ChatResults = {
   contended: { rate: number; rounds: Paired<ChatRound> };
   storms: { clients: number; rounds: Paired<StormResult> }[];
   /**
-   * The largest storm against the baseline room with joins announced to no one: what the
-   * client, `wrangler dev` and the Worker cost per connection before any presence work.
+   * The largest storm's template rounds beside the baseline room announcing no join, run
+   * before any broadcasting storm: what the client, `wrangler dev` and the Worker cost per
+   * connection before any presence work. Not the same moment, so compare it loosely.
    */
   stormFloor: { clients: number; rounds: Paired<StormResult> };
 };
@@ -59,32 +60,33 @@ export async function compareChat(
     );
     for (const room of rooms.values()) room.close();
     rooms.clear();
-    const storms = [];
     const largest = Math.max(...settings.stormSizes);
-    // The same baseline server under a second name, whose clients ask for quiet joins.
+    // First, on a quiet server: after a broadcasting storm the baseline is busy for minutes
+    // with the leaves of its closing sockets (another N² frames). Same server, second name.
     const floor: Target = {
       ...baseline,
       name: "baseline, joins not announced",
     };
-    let stormFloor: ChatResults["stormFloor"] | undefined;
+    const floorRounds = await interleave(
+      [floor],
+      settings.stormRounds,
+      (t, round) =>
+        storm(t.server.url, `bench-storm-floor-${round}`, largest, "&quiet"),
+    );
+    const storms = [];
     for (const clients of settings.stormSizes) {
-      const targets = clients === largest ? [...pair, floor] : pair;
-      const rounds = await interleave(
-        targets,
-        settings.stormRounds,
-        (t, round) =>
-          storm(
-            t.server.url,
-            `bench-storm-${clients}-${round}-${t === floor ? "floor" : "room"}`,
-            clients,
-            t === floor ? "&quiet" : "",
-          ),
+      const rounds = await interleave(pair, settings.stormRounds, (t, round) =>
+        storm(t.server.url, `bench-storm-${clients}-${round}`, clients),
       );
       storms.push({ clients, rounds: paired(rounds, template, baseline) });
-      if (clients === largest) {
-        stormFloor = { clients, rounds: paired(rounds, template, floor) };
-      }
     }
+    const stormFloor = {
+      clients: largest,
+      rounds: {
+        template: storms.find((s) => s.clients === largest)!.rounds.template,
+        baseline: floorRounds.get(floor)!,
+      },
+    };
     return {
       clients: settings.clients,
       rates,
@@ -93,7 +95,7 @@ export async function compareChat(
         rounds: paired(contended, template, baseline),
       },
       storms,
-      stormFloor: stormFloor!,
+      stormFloor,
     };
   } finally {
     for (const room of rooms.values()) room.close();

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 
-type Attachment = { user: string };
+type Attachment = { user: string; quiet?: true };
 
 /**
  * The yardstick room: the work workers-chat-demo does (accept, store every message, broadcast
@@ -14,8 +14,8 @@ type Attachment = { user: string };
  * - Each frame is serialized once and sent as the same string to every socket.
  * - Every join is broadcast to everyone already there, as workers-chat-demo does: the
  *   quadratic reconnect storm the bench compares the template's coalesced presence against.
- *   With `?quiet` on the upgrade a join is announced to no one, which leaves what a storm
- *   costs on the path from client to room alone (the bench's diagnostic floor).
+ *   With `?quiet` on the upgrade that socket's join and leave are announced to no one, which
+ *   leaves what a storm costs on the path from client to room alone (the bench's floor).
  */
 export class BaselineRoom extends DurableObject<unknown> {
   readonly #users = new Map<WebSocket, string>();
@@ -43,19 +43,22 @@ export class BaselineRoom extends DurableObject<unknown> {
   override fetch(request: Request): Response {
     const query = new URL(request.url).searchParams;
     const user = query.get("user") ?? "anonymous";
+    // `?quiet` announces neither the join nor the leave: the reconnect storm's floor, a
+    // diagnostic of the bench.
+    const quiet = query.has("quiet");
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ user } satisfies Attachment);
+    server.serializeAttachment({
+      user,
+      ...(quiet ? { quiet } : {}),
+    } satisfies Attachment);
     const messages = this.ctx.storage.sql
       .exec("SELECT id, user, text, at FROM messages ORDER BY id DESC LIMIT 50")
       .toArray()
       .reverse();
     const online = [...this.#users.values(), user];
     server.send(JSON.stringify({ type: "welcome", user, online, messages }));
-    // `?quiet` announces nothing: the reconnect storm's floor, a diagnostic of the bench.
-    if (!query.has("quiet")) {
-      this.#broadcast(JSON.stringify({ type: "join", user }));
-    }
+    if (!quiet) this.#broadcast(JSON.stringify({ type: "join", user }));
     this.#users.set(server, user);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -89,7 +92,8 @@ export class BaselineRoom extends DurableObject<unknown> {
     const user = this.#users.get(ws);
     if (user === undefined) return;
     this.#users.delete(ws);
-    this.#broadcast(JSON.stringify({ type: "leave", user }));
+    const { quiet } = ws.deserializeAttachment() as Attachment;
+    if (!quiet) this.#broadcast(JSON.stringify({ type: "leave", user }));
   }
 
   #broadcast(frame: string) {
