@@ -11,6 +11,7 @@ export type StormResult = {
 
 const QUIET_MS = 1_000;
 const TIMEOUT_MS = 180_000;
+const CLOSE_TIMEOUT_MS = 180_000;
 
 type Frame = {
   type: string;
@@ -97,7 +98,11 @@ function applyPresence(list: string[], frame: Frame): void {
   }
 }
 
-/** Closes every socket and waits for the room's answers, so the next storm starts on a quiet server. */
+/**
+ * Closes every socket and waits for the room's answers, so the next storm starts on a quiet
+ * server. A room that announces every leave sends ~N²/2 frames while its sockets close (about as
+ * long as its join storm), hence the generous bound.
+ */
 async function closeAll(sockets: WebSocket[]): Promise<void> {
   const closed = sockets.map(
     (ws) =>
@@ -109,7 +114,7 @@ async function closeAll(sockets: WebSocket[]): Promise<void> {
   );
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, 60_000);
+    timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
   });
   await Promise.race([Promise.all(closed), giveUp]);
   clearTimeout(timer);
