@@ -44,6 +44,26 @@ export default defineConfig(
     },
   },
   {
+    // Each test asserts with the `expect` of its own context, so concurrent tests and
+    // fast-check properties report to the test that ran them.
+    files: ["test/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "vitest",
+              importNames: ["expect"],
+              message:
+                "take expect from the test context: it(name, ({ expect }) => ...)",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
   },
