@@ -7,6 +7,7 @@ import {
   parseId,
   TEXT_RULE,
   USER_RULE,
+  type ChatMessage,
 } from "../objects/chat-protocol";
 import { nameParams, pageLimit } from "./shared-schemas";
 
@@ -58,7 +59,7 @@ export const HistoryQuery = z.strictObject({
 
 export const Message = z
   .object({ id: z.int(), user: z.string(), text: z.string(), at: z.int() })
-  .openapi("ChatMessage");
+  .openapi("ChatMessage") satisfies z.ZodType<ChatMessage>;
 
 export const NewMessage = z
   .strictObject({ user: User, text: Text })
