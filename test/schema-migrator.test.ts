@@ -78,6 +78,31 @@ describe("schema migrator", () => {
     expect(cost).toMatchObject({ result: true, statements: 1, rowsWritten: 0 });
   });
 
+  it("creates the tables with a first single statement in one transaction, and runs later ones without", async ({
+    expect,
+  }) => {
+    await runInDurableObject(database(), (_instance, state) => {
+      const storage = state.storage;
+      const transactionSync = storage.transactionSync.bind(storage);
+      let transactions = 0;
+      storage.transactionSync = (closure) => {
+        transactions++;
+        return transactionSync(closure);
+      };
+      const schema = new Schema(storage, STEPS);
+      expect(() =>
+        schema.writeStatement(() =>
+          storage.sql.exec("INSERT INTO nope VALUES (1)"),
+        ),
+      ).toThrow(/no such table/);
+      expect(tableNames(storage)).toEqual([]);
+      schema.writeStatement(() => storage.sql.exec("INSERT INTO b VALUES (1)"));
+      schema.writeStatement(() => storage.sql.exec("INSERT INTO b VALUES (2)"));
+      expect(countOf(storage.sql, "b")).toBe(2);
+      expect(transactions).toBe(2);
+    });
+  });
+
   it("brings older tables up to date on wake, applying only the steps appended since", async ({
     expect,
   }) => {

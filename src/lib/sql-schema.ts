@@ -63,6 +63,17 @@ export class Schema {
   }
 
   /**
+   * For a write that is one SQL statement. A statement is atomic by itself, so once the tables
+   * exist it runs as is; the transaction, and its cost on every call, is only needed when the
+   * tables are created with it.
+   */
+  writeStatement<T>(statement: () => T): T {
+    return this.#version === this.#steps.length
+      ? statement()
+      : this.write(statement);
+  }
+
+  /**
    * Deletes every table, row and the alarm (`deleteAll` includes the alarm from compatibility
    * date 2026-02-24), and creates nothing, so the platform can drop the object. This instance
    * may serve more calls before it is evicted: the next write creates the tables again.

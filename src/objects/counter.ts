@@ -60,7 +60,7 @@ export class Counter extends DurableObject<Env> {
     idempotencyKey: string | undefined,
   ): Promise<CounterValue | Failure> {
     if (idempotencyKey === undefined)
-      return this.#schema.write(() => this.#apply(delta));
+      return this.#schema.writeStatement(() => this.#apply(delta));
     const now = Date.now();
     const result = this.#schema.write(() => {
       const seen = this.ctx.storage.sql
