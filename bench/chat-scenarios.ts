@@ -1,6 +1,7 @@
 import { ChatLoad, type ChatRound } from "./chat-load.ts";
 import { storm, type StormResult } from "./chat-storm.ts";
 import { withBusyCore } from "./cpu-hog.ts";
+import { untilMachineIdle } from "./process-cpu.ts";
 import { interleave } from "./interleave.ts";
 import { paired, type Paired } from "./table.ts";
 import type { Target } from "./servers.ts";
@@ -70,13 +71,30 @@ export async function compareChat(
     const floorRounds = await interleave(
       [floor],
       settings.stormRounds,
-      (t, round) =>
-        storm(t.server.url, `bench-storm-floor-${round}`, largest, "&quiet"),
+      async (t, round) => {
+        await untilMachineIdle();
+        return storm(
+          t.server.url,
+          `bench-storm-floor-${round}`,
+          largest,
+          "&quiet",
+        );
+      },
     );
     const storms = [];
     for (const clients of settings.stormSizes) {
-      const rounds = await interleave(pair, settings.stormRounds, (t, round) =>
-        storm(t.server.url, `bench-storm-${clients}-${round}`, clients),
+      const rounds = await interleave(
+        pair,
+        settings.stormRounds,
+        async (t, round) => {
+          // The other server may still be answering the last storm's leaves.
+          await untilMachineIdle();
+          return storm(
+            t.server.url,
+            `bench-storm-${clients}-${round}`,
+            clients,
+          );
+        },
       );
       storms.push({ clients, rounds: paired(rounds, template, baseline) });
     }

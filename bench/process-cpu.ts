@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
@@ -57,4 +58,35 @@ function read(path: string): string | null {
   } catch {
     return null; // the process ended between listing and reading
   }
+}
+
+/**
+ * Waits until the whole machine has been nearly idle (under 10 % of one core, all processes)
+ * for half a second, or `timeoutMs` has passed. A storm against a room that announces every
+ * join leaves its server busy for a while after the clients are gone; the next round must not
+ * start on top of that. Returns false on timeout (or off Linux), and the round runs anyway.
+ */
+export async function untilMachineIdle(timeoutMs = 60_000): Promise<boolean> {
+  const giveUpAt = Date.now() + timeoutMs;
+  let before = machineTicks();
+  while (before !== null && Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = machineTicks();
+    if (after === null) return false;
+    const busyShare =
+      (after.busy - before.busy) / (after.total - before.total || 1);
+    if (busyShare * availableParallelism() < 0.1) return true;
+    before = after;
+  }
+  return false;
+}
+
+/** Busy and total ticks over all cores, from the `cpu` line of /proc/stat. */
+function machineTicks(): { busy: number; total: number } | null {
+  const line = read("/proc/stat")?.split("\n")[0];
+  if (!line?.startsWith("cpu ")) return null;
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, n) => sum + n, 0);
+  const idle = ticks[3] + ticks[4]; // idle and iowait
+  return { busy: total - idle, total };
 }
