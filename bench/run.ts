@@ -49,7 +49,7 @@ const settings = {
   events: env("BENCH_EVENTS", 5000),
   coldCounters: 15,
   /** Past this the run is abandoned and every server stopped. */
-  deadlineMs: env("BENCH_DEADLINE_S", 1500) * 1000,
+  deadlineMs: env("BENCH_DEADLINE_S", 2700) * 1000,
 };
 
 const targets: Target[] = [];
