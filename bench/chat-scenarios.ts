@@ -71,30 +71,13 @@ export async function compareChat(
     const floorRounds = await interleave(
       [floor],
       settings.stormRounds,
-      async (t, round) => {
-        await untilMachineIdle();
-        return storm(
-          t.server.url,
-          `bench-storm-floor-${round}`,
-          largest,
-          "&quiet",
-        );
-      },
+      (t, round) =>
+        stormWhenIdle(t, `bench-storm-floor-${round}`, largest, "&quiet"),
     );
     const storms = [];
     for (const clients of settings.stormSizes) {
-      const rounds = await interleave(
-        pair,
-        settings.stormRounds,
-        async (t, round) => {
-          // The other server may still be answering the last storm's leaves.
-          await untilMachineIdle();
-          return storm(
-            t.server.url,
-            `bench-storm-${clients}-${round}`,
-            clients,
-          );
-        },
+      const rounds = await interleave(pair, settings.stormRounds, (t, round) =>
+        stormWhenIdle(t, `bench-storm-${clients}-${round}`, clients),
       );
       storms.push({ clients, rounds: paired(rounds, template, baseline) });
     }
@@ -118,4 +101,18 @@ export async function compareChat(
   } finally {
     for (const room of rooms.values()) room.close();
   }
+}
+
+/**
+ * A storm once the machine is idle: a room that announces every leave keeps its server busy after
+ * the last storm's clients are gone, and the next round must not start on top of that.
+ */
+async function stormWhenIdle(
+  target: Target,
+  room: string,
+  clients: number,
+  query = "",
+): Promise<StormResult> {
+  await untilMachineIdle();
+  return storm(target.server.url, room, clients, query);
 }
