@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { localRatelimits, readConfig } from "./scripts/local-limits.ts";
+import { Watchdog } from "./scripts/vitest-watchdog.ts";
 
 export default defineConfig({
   plugins: [
@@ -34,10 +35,18 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // Node tests against a real `wrangler dev` (and a browser); they run with node --test.
-    exclude: ["test/process/**", "test/e2e/**"],
+    exclude: ["test/process/**", "test/e2e/**", "test/adoption/**"],
     // The first request of a file loads the whole Worker; on a busy 2-core CI machine that alone
     // can take several seconds.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One workerd per Vitest worker, reused across files: starting one per file was three
+    // quarters of the run. Storage is then shared by the files a worker runs, so every test
+    // names its objects uniquely (test/helpers/http.ts `uniqueName`) and restores what it fakes.
+    isolate: false,
+    // Log lines (the Worker's request log, objects' lines) print only for a failing test;
+    // TEST_LOGS=1 prints them all.
+    silent: process.env.TEST_LOGS ? false : "passed-only",
+    reporters: ["default", new Watchdog()],
   },
 });

@@ -7,12 +7,20 @@ import { test } from "node:test";
 import { startDev, type DevOptions } from "./wrangler-dev.ts";
 
 const WRITES = 150;
+const PERIOD_MS = 10_000;
 
-/** Sends WRITES increments from this one address at once; returns the statuses seen. */
+/**
+ * Sends WRITES increments from this one address at once; returns the statuses seen. Local rate
+ * limits count in fixed 10 s windows of the clock, so a burst that straddled a window boundary
+ * could pass 100 in each: the burst starts just after a boundary.
+ */
 async function burst(options: Omit<DevOptions, "persistTo">) {
   const persistTo = await mkdtemp(join(tmpdir(), "limits-state-"));
   const server = await startDev({ persistTo, ...options });
   try {
+    await new Promise((resolve) =>
+      setTimeout(resolve, PERIOD_MS - (Date.now() % PERIOD_MS) + 50),
+    );
     const name = `burst-${crypto.randomUUID()}`;
     const statuses = await Promise.all(
       Array.from({ length: WRITES }, () =>
