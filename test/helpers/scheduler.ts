@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, vi, type ExpectStatic } from "vitest";
-import type { ScheduledEvent, Scheduler } from "../../src/objects/scheduler";
+import type { ScheduledEvent, Scheduler } from "../../src/scheduler/scheduler";
 import { ADMIN, api, postJson, uniqueName } from "./http";
 import { tableNames } from "./storage";
 

@@ -1,0 +1,206 @@
+import { createRoute } from "@hono/zod-openapi";
+import { adminOnly } from "../http/middleware/admin-auth";
+import { createRouter } from "../http/router";
+import { callObject } from "../http/object-call";
+import {
+  adminErrors,
+  commonErrors,
+  errorResponse,
+  json,
+} from "../http/openapi";
+import { encodeCursor } from "./cursor";
+import { createOptions } from "./run-time";
+import {
+  BatchBody,
+  CreateBody,
+  Event,
+  EventBatch,
+  EventPage,
+  EventParams,
+  ListQuery,
+  Params,
+} from "./schemas";
+
+export const schedulers = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{scheduler}/events",
+      summary: "Schedule an event (admin)",
+      ...adminOnly,
+      request: {
+        params: Params,
+        body: {
+          required: true,
+          content: { "application/json": { schema: CreateBody } },
+        },
+      },
+      responses: {
+        201: json(Event, "Scheduled"),
+        200: json(Event, "An event with this key already exists"),
+        409: errorResponse("The scheduler already holds 10 000 pending events"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler } = c.req.valid("param");
+      const options = createOptions(c.req.valid("json"));
+      const { event, created } = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.create(options),
+        { idempotent: options.key !== undefined },
+      );
+      return created ? c.json(event, 201) : c.json(event, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{scheduler}/events/batch",
+      summary: "Schedule up to 100 events at once, all or nothing (admin)",
+      ...adminOnly,
+      request: {
+        params: Params,
+        body: {
+          required: true,
+          content: { "application/json": { schema: BatchBody } },
+        },
+      },
+      responses: {
+        200: json(EventBatch, "Every item stored, or found by its key"),
+        409: errorResponse(
+          "The batch would take the scheduler past 10 000 pending events; nothing stored",
+        ),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler } = c.req.valid("param");
+      const events = c.req
+        .valid("json")
+        .events.map((item, i) => createOptions(item, `events[${i}]`));
+      const result = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.createMany({ events }),
+        // Safe to repeat only when every item carries a key.
+        { idempotent: events.every((item) => item.key !== undefined) },
+      );
+      return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{scheduler}/events",
+      summary: "List events of one status, ordered by runAt (admin)",
+      ...adminOnly,
+      request: { params: Params, query: ListQuery },
+      responses: {
+        200: json(EventPage, "One page; `cursor` is null on the last one"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler } = c.req.valid("param");
+      const { status, limit, cursor } = c.req.valid("query");
+      const page = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.list({ status, limit, after: cursor }),
+        { idempotent: true },
+      );
+      return c.json(
+        { events: page.events, cursor: page.next && encodeCursor(page.next) },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{scheduler}/events/{id}",
+      summary: "Read one event (admin)",
+      ...adminOnly,
+      request: { params: EventParams },
+      responses: {
+        200: json(Event, "The event"),
+        404: errorResponse("No such event"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler, id } = c.req.valid("param");
+      const event = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.get({ id }),
+        { idempotent: true },
+      );
+      return c.json(event, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{scheduler}/events/{id}",
+      summary: "Cancel (delete) an event (admin)",
+      ...adminOnly,
+      request: { params: EventParams },
+      responses: {
+        204: { description: "Cancelled" },
+        404: errorResponse("No such event"),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler, id } = c.req.valid("param");
+      await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.cancel({ id }),
+        { idempotent: false },
+      );
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{scheduler}/events/{id}/retry",
+      summary: "Move a dead event back to pending, due now (admin)",
+      ...adminOnly,
+      request: { params: EventParams },
+      responses: {
+        200: json(Event, "The revived event"),
+        404: errorResponse("No such event"),
+        409: errorResponse(
+          "The event is not dead, or the pending limit is reached",
+        ),
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { scheduler, id } = c.req.valid("param");
+      const event = await callObject(
+        c,
+        c.env.SCHEDULER,
+        scheduler,
+        (stub) => stub.retry({ id }),
+        { idempotent: false },
+      );
+      return c.json(event, 200);
+    },
+  );
