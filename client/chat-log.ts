@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../src/objects/chat-protocol";
+import type { ChatMessage } from "../src/chat/protocol";
 
 /**
  * The messages of one room, by id. History, catch-up pages and live frames overlap after a

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../src/objects/chat-protocol";
+import type { ChatMessage } from "../src/chat/protocol";
 import { byTestId, showError } from "./dom";
 import { RoomConnection, type ConnectionState } from "./room-connection";
 

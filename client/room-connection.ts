@@ -4,7 +4,7 @@ import type {
   ChatMessage,
   MAX_HISTORY_PAGE,
   ServerFrame,
-} from "../src/objects/chat-protocol";
+} from "../src/chat/protocol";
 import { MessageLog } from "./chat-log";
 import { ChatSession } from "./chat-session";
 import { Heartbeat } from "./heartbeat";

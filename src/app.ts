@@ -1,18 +1,18 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
-import type { AppEnv } from "./lib/app-env";
-import { errorResponse, onError } from "./lib/http-errors";
-import { limitBody } from "./middleware/body-limit";
-import { corsForAllowedOrigins } from "./middleware/cors";
-import { parseJson } from "./middleware/parse-json";
-import { limitRequests } from "./middleware/rate-limit";
-import { logRequest } from "./middleware/request-log";
-import { apiSecurityHeaders } from "./middleware/security-headers";
-import { counters } from "./routes/counters";
-import { rooms } from "./routes/rooms";
-import { schedulers } from "./routes/schedulers";
-import { sessions } from "./routes/sessions";
-import { shardedCounters } from "./routes/sharded-counters";
+import type { AppEnv } from "./http/app-env";
+import { jsonError, onError } from "./http/errors";
+import { limitBody } from "./http/middleware/body-limit";
+import { corsForAllowedOrigins } from "./http/middleware/cors";
+import { parseJson } from "./http/middleware/parse-json";
+import { limitRequests } from "./http/middleware/rate-limit";
+import { logRequest } from "./http/middleware/request-log";
+import { apiSecurityHeaders } from "./http/middleware/security-headers";
+import { counters } from "./counter/routes";
+import { rooms } from "./chat/routes";
+import { schedulers } from "./scheduler/routes";
+import { sessions } from "./identity/routes";
+import { shardedCounters } from "./counter/sharded-routes";
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -53,12 +53,7 @@ app.doc31("/api/openapi.json", {
 allowOnlyDeclaredMethods(app);
 
 app.notFound((c) =>
-  errorResponse(
-    c,
-    404,
-    "not_found",
-    `no route for ${c.req.method} ${c.req.path}`,
-  ),
+  jsonError(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`),
 );
 app.onError(onError);
 
@@ -79,7 +74,7 @@ function allowOnlyDeclaredMethods(root: OpenAPIHono<AppEnv>) {
     if (methods.has("GET")) methods.add("HEAD");
     const allow = [...methods].join(", ");
     root.all(path, (c) =>
-      errorResponse(
+      jsonError(
         c,
         405,
         "method_not_allowed",

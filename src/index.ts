@@ -1,4 +1,4 @@
 export { app as default } from "./app";
-export { ChatRoom } from "./objects/chat-room";
-export { Counter } from "./objects/counter";
-export { Scheduler } from "./objects/scheduler";
+export { ChatRoom } from "./chat/chat-room";
+export { Counter } from "./counter/counter";
+export { Scheduler } from "./scheduler/scheduler";

@@ -4,7 +4,7 @@ const MODES = ["open", "verified"];
 
 /**
  * Each deployable environment must say how chat users are identified, and verified mode needs
- * the signing secret declared, or every user action is refused (src/lib/identity.ts). Open mode
+ * the signing secret declared, or every user action is refused (src/identity/identity.ts). Open mode
  * belongs on the `npm run dev` command line, so it is only noted when a config sets it.
  */
 export function identityProblems(config: WorkerConfig): string[] {

@@ -153,7 +153,7 @@ test(
       await sh(project, "npx", [
         "vitest",
         "run",
-        "test/counter-routes.test.ts",
+        "test/counter/routes.test.ts",
       ]);
       await sh(project, "node", ["--test", "test/process/dev-server.test.ts"]);
     }

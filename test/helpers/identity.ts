@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import type { ExpectStatic } from "vitest";
 import { app } from "../../src/app";
-import { SESSION } from "../../src/lib/session-token";
+import { SESSION } from "../../src/identity/session-token";
 import { ADMIN } from "./http";
 
 export const SECRET = "verified-mode-test-secret-0123456789";

@@ -1,0 +1,137 @@
+import { DurableObject } from "cloudflare:workers";
+import { fail, type Failure } from "../shared/failure";
+import { Schema } from "../shared/sql-schema";
+
+/** Largest magnitude a counter may hold: beyond it JSON numbers lose integer precision. */
+export const MAX_VALUE = Number.MAX_SAFE_INTEGER;
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The most expired idempotency keys one alarm deletes. */
+const IDEMPOTENCY_PRUNE_BATCH = 500;
+
+const SCHEMA = [
+  `CREATE TABLE counter (id INTEGER PRIMARY KEY CHECK (id = 0), value INTEGER NOT NULL);
+   CREATE TABLE idempotency_keys (
+     key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);`,
+];
+
+export type StepOptions = {
+  /** Positive amount; the route validates its range. */
+  by?: number;
+  /** Replays of the same key within 24 h return the first result and change nothing. */
+  idempotencyKey?: string;
+};
+
+export type CounterValue = { value: number };
+
+/** One counter per object. Every update is one atomic SQL statement: no read-then-write across an await. */
+export class Counter extends DurableObject<Env> {
+  readonly #schema: Schema;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#schema = new Schema(ctx.storage, SCHEMA);
+  }
+
+  /** A counter never written is 0, answered without creating anything. */
+  get(): CounterValue {
+    if (!this.#schema.exists) return { value: 0 };
+    const row = this.ctx.storage.sql
+      .exec<{ value: number }>("SELECT value FROM counter WHERE id = 0")
+      .toArray()[0];
+    return { value: row?.value ?? 0 };
+  }
+
+  increment({ by = 1, idempotencyKey }: StepOptions = {}): Promise<
+    CounterValue | Failure
+  > {
+    return this.#add(by, idempotencyKey);
+  }
+
+  decrement({ by = 1, idempotencyKey }: StepOptions = {}): Promise<
+    CounterValue | Failure
+  > {
+    return this.#add(-by, idempotencyKey);
+  }
+
+  async #add(
+    delta: number,
+    idempotencyKey: string | undefined,
+  ): Promise<CounterValue | Failure> {
+    if (idempotencyKey === undefined)
+      return this.#schema.writeStatement(() => this.#apply(delta));
+    const now = Date.now();
+    const result = this.#schema.write(() => {
+      const seen = this.ctx.storage.sql
+        .exec<{ value: number }>(
+          "SELECT value FROM idempotency_keys WHERE key = ? AND expires_at > ?",
+          idempotencyKey,
+          now,
+        )
+        .toArray()[0];
+      if (seen) return { value: seen.value };
+      const applied = this.#apply(delta);
+      if ("failure" in applied) return applied;
+      this.ctx.storage.sql.exec(
+        "INSERT OR REPLACE INTO idempotency_keys (key, value, expires_at) VALUES (?, ?, ?)",
+        idempotencyKey,
+        applied.value,
+        now + IDEMPOTENCY_WINDOW_MS,
+      );
+      return applied;
+    });
+    await this.#armPruning(now + IDEMPOTENCY_WINDOW_MS);
+    return result;
+  }
+
+  /** Deletes every table, row and the alarm: the object is as if never written. */
+  destroy(): Promise<void> {
+    return this.#schema.deleteAll();
+  }
+
+  /** Prunes expired idempotency keys in bounded batches, walking the expiry index. */
+  override async alarm(): Promise<void> {
+    if (!this.#schema.exists) return;
+    const now = Date.now();
+    this.ctx.storage.sql.exec(
+      `DELETE FROM idempotency_keys WHERE key IN (
+         SELECT key FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+      now,
+      IDEMPOTENCY_PRUNE_BATCH,
+    );
+    const next = this.ctx.storage.sql
+      .exec<{ expires_at: number }>(
+        "SELECT expires_at FROM idempotency_keys ORDER BY expires_at LIMIT 1",
+      )
+      .toArray()[0];
+    // Strictly in the future: an alarm set for "now" from inside alarm() may not fire again.
+    if (next)
+      await this.ctx.storage.setAlarm(Math.max(next.expires_at, now + 1));
+  }
+
+  /** The whole update is this statement: the range check and the write are atomic. */
+  #apply(delta: number): CounterValue | Failure {
+    const row = this.ctx.storage.sql
+      .exec<{ value: number }>(
+        `INSERT INTO counter (id, value) VALUES (0, ?1)
+         ON CONFLICT (id) DO UPDATE SET value = value + ?1 WHERE abs(value + ?1) <= ?2
+         RETURNING value`,
+        delta,
+        MAX_VALUE,
+      )
+      .toArray()[0];
+    return (
+      row ??
+      fail(
+        "out_of_range",
+        `the result would leave the range ±${MAX_VALUE}; the value is unchanged`,
+      )
+    );
+  }
+
+  async #armPruning(at: number): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(at);
+  }
+}

@@ -1,0 +1,115 @@
+import { createRoute, type RouteHandler } from "@hono/zod-openapi";
+import { adminOnly } from "../http/middleware/admin-auth";
+import type { AppEnv } from "../http/app-env";
+import { createRouter } from "../http/router";
+import { callObject } from "../http/object-call";
+import {
+  adminErrors,
+  commonErrors,
+  documentedError,
+  json,
+} from "../http/openapi";
+import type { Counter, StepOptions } from "./counter";
+import { CounterBody, Params, StepRequest } from "./schemas";
+
+const stepResponses = {
+  200: json(CounterBody, "The new value"),
+  409: documentedError("The result would leave ±(2^53−1); nothing changed"),
+  ...commonErrors,
+};
+
+export const counters = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{name}",
+      summary: "Read a counter (0 if never written)",
+      request: { params: Params },
+      responses: {
+        200: json(CounterBody, "The value"),
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const { value } = await callObject(
+        c,
+        c.env.COUNTER,
+        name,
+        (stub) => stub.get(),
+        { idempotent: true },
+      );
+      return c.json({ name, value }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{name}",
+      summary: "Delete a counter's storage (admin)",
+      ...adminOnly,
+      request: { params: Params },
+      responses: {
+        204: { description: "Deleted" },
+        ...adminErrors,
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { name } = c.req.valid("param");
+      await callObject(c, c.env.COUNTER, name, (stub) => stub.destroy(), {
+        idempotent: true,
+      });
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{name}/increment",
+      summary: "Increment a counter",
+      request: StepRequest,
+      responses: stepResponses,
+    }),
+    step((stub, options) => stub.increment(options)),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{name}/decrement",
+      summary: "Decrement a counter",
+      request: StepRequest,
+      responses: stepResponses,
+    }),
+    step((stub, options) => stub.decrement(options)),
+  );
+
+type StepRoute = {
+  method: "post";
+  path: string;
+  request: typeof StepRequest;
+  responses: typeof stepResponses;
+};
+
+/** Increment and decrement differ only in the method they call. */
+function step(
+  move: (
+    stub: DurableObjectStub<Counter>,
+    options: StepOptions,
+  ) => ReturnType<DurableObjectStub<Counter>["increment"]>,
+): RouteHandler<StepRoute, AppEnv> {
+  return async (c) => {
+    const { name } = c.req.valid("param");
+    const { by } = c.req.valid("json");
+    const idempotencyKey = c.req.valid("header")["idempotency-key"];
+    const { value } = await callObject(
+      c,
+      c.env.COUNTER,
+      name,
+      (stub) => move(stub, { by, idempotencyKey }),
+      // Without a key a retried write could apply twice.
+      { idempotent: idempotencyKey !== undefined },
+    );
+    return c.json({ name, value }, 200);
+  };
+}

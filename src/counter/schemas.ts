@@ -1,0 +1,35 @@
+// Request and response shapes of the counter routes, plain and sharded.
+import { z } from "@hono/zod-openapi";
+import { IdempotencyHeaders } from "../http/openapi";
+import { nameParams } from "../http/route-schemas";
+
+export const Params = nameParams("name");
+
+/** Optional body of increment and decrement. */
+export const StepBody = z
+  .strictObject({ by: z.int().min(1).max(1_000_000).optional() })
+  .openapi("Step");
+
+/** The request of every write that steps a counter: a name, an optional key, an optional body. */
+export const StepRequest = {
+  params: Params,
+  headers: IdempotencyHeaders,
+  body: {
+    required: false,
+    content: { "application/json": { schema: StepBody } },
+  },
+};
+
+export const CounterBody = z
+  .object({ name: z.string(), value: z.int() })
+  .openapi("Counter");
+/** A counter as the routes answer with it. */
+export type CounterBody = z.infer<typeof CounterBody>;
+
+export const ShardedBody = z
+  .object({ name: z.string(), value: z.int(), shards: z.int() })
+  .openapi("ShardedCounter");
+
+export const ShardWrite = z
+  .object({ name: z.string(), shard: z.int() })
+  .openapi("ShardWrite");

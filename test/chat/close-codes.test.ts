@@ -1,0 +1,56 @@
+import { beforeAll, describe, it } from "vitest";
+import {
+  ChatClient,
+  closeOf,
+  loadWorker,
+  roomName,
+  roomStub,
+} from "../helpers/chat-client";
+
+beforeAll(loadWorker, 60_000);
+
+describe("closing handshakes", () => {
+  it("echoes the client's close code and announces the leave", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
+    await ada.next("join");
+    grace.ws.close(4000, "done for today");
+    const close = await closeOf(grace);
+    expect(close.code).toBe(4000);
+    expect(await ada.next("leave")).toEqual({ type: "leave", user: "grace" });
+  });
+
+  it("answers a close without a code (1005) normally, never echoing the reserved code", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
+    await ada.next("join");
+    grace.ws.close();
+    await closeOf(grace);
+    // Echoing 1005 would throw in webSocketClose before the leave went out.
+    expect(await ada.next("leave")).toEqual({ type: "leave", user: "grace" });
+    expect(await roomStub(room).info()).toEqual({ online: 1 });
+  });
+
+  it("announces one leave per connection, even for a user on two tabs", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { client: tab1 } = await ChatClient.join(expect, room, "grace");
+    const { client: tab2 } = await ChatClient.join(expect, room, "grace");
+    // Both joins told first, so the leave is not netted out against the second one.
+    await ada.settleOnline(["ada", "grace", "grace"]);
+    tab1.ws.close(1000);
+    expect(await ada.next("leave")).toEqual({ type: "leave", user: "grace" });
+    expect(await tab2.next("leave")).toEqual({ type: "leave", user: "grace" });
+    expect(await ada.drain()).toEqual([]);
+    const { welcome } = await ChatClient.join(expect, room, "linus");
+    expect(welcome.online).toEqual(["ada", "grace", "linus"]);
+  });
+});

@@ -1,0 +1,135 @@
+import { env, exports } from "cloudflare:workers";
+import { listDurableObjectIds } from "cloudflare:test";
+import { beforeAll, describe, it, type ExpectStatic } from "vitest";
+import { errorCode } from "../helpers/http";
+import { loadWorker, roomName, upgrade } from "../helpers/chat-client";
+
+beforeAll(loadWorker, 60_000);
+
+/** Whether the room's object was ever created: every wake writes its schema. */
+async function roomExists(room: string): Promise<boolean> {
+  const id = env.CHAT_ROOM.idFromName(room);
+  const ids = await listDurableObjectIds(env.CHAT_ROOM);
+  return ids.some((each) => each.equals(id));
+}
+
+async function expectRejected(
+  expect: ExpectStatic,
+  res: Response,
+  status: number,
+  code: string,
+  room: string,
+) {
+  expect(res.status).toBe(status);
+  expect(await errorCode(res)).toBe(code);
+  expect(await roomExists(room)).toBe(false);
+}
+
+describe("the WebSocket upgrade route", () => {
+  it("answers 426 without Upgrade: websocket, before waking the room", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    const res = await exports.default.fetch(
+      `https://example.com/api/rooms/${room}/websocket?user=ada`,
+    );
+    expect(res.headers.get("Upgrade")).toBe("websocket");
+    await expectRejected(expect, res, 426, "upgrade_required", room);
+  });
+
+  it("rejects a bad user with 400, before waking the room", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    for (const query of [
+      "",
+      "?user=",
+      "?user=%20%20%20",
+      `?user=${"x".repeat(33)}`,
+      "?user=a%07b",
+      "?user=a%0Ab",
+    ]) {
+      const res = await upgrade(`/api/rooms/${room}/websocket${query}`);
+      await expectRejected(expect, res, 400, "invalid_request", room);
+    }
+  });
+
+  it("rejects a foreign Origin with 403, before waking the room", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    for (const origin of [
+      "https://evil.example",
+      "null",
+      "http://example.com",
+    ]) {
+      const res = await upgrade(`/api/rooms/${room}/websocket?user=ada`, {
+        Origin: origin,
+      });
+      await expectRejected(expect, res, 403, "forbidden", room);
+    }
+  });
+
+  it("rejects a bad location or after with 400, before waking the room", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    for (const query of [
+      "location=mars",
+      "location=WEUR",
+      "after=abc",
+      "after=-1",
+      "after=1.5",
+      "after=",
+    ]) {
+      const res = await upgrade(
+        `/api/rooms/${room}/websocket?user=ada&${query}`,
+      );
+      await expectRejected(expect, res, 400, "invalid_request", room);
+    }
+  });
+
+  it("rejects a bad room name with invalid_name", async ({ expect }) => {
+    const res = await upgrade("/api/rooms/bad.name/websocket?user=ada");
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe("invalid_name");
+  });
+
+  it("opens a socket from the Worker's own origin, from no origin, and with a location hint", async ({
+    expect,
+  }) => {
+    for (const [headers, query] of [
+      [{ Origin: "https://example.com" }, ""],
+      [{}, "&location=weur"],
+      [{}, "&after=0"],
+    ] as const) {
+      const room = roomName();
+      const res = await upgrade(
+        `/api/rooms/${room}/websocket?user=ada${query}`,
+        headers,
+      );
+      expect(res.status).toBe(101);
+      expect(res.webSocket).not.toBeNull();
+      res.webSocket!.accept();
+      res.webSocket!.close(1000);
+      expect(await roomExists(room)).toBe(true);
+    }
+  });
+
+  it("is in the OpenAPI document and answers other methods with 405", async ({
+    expect,
+  }) => {
+    const doc = await (
+      await exports.default.fetch("https://example.com/api/openapi.json")
+    ).json<{ paths: Record<string, Record<string, unknown>> }>();
+    expect(Object.keys(doc.paths["/api/rooms/{room}/websocket"]!)).toEqual([
+      "get",
+    ]);
+    const res = await exports.default.fetch(
+      `https://example.com/api/rooms/${roomName()}/websocket?user=ada`,
+      { method: "POST" },
+    );
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toContain("GET");
+  });
+});

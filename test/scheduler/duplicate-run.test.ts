@@ -1,0 +1,83 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, it } from "vitest";
+import type { Scheduler } from "../../src/scheduler/scheduler";
+import { uniqueName } from "../helpers/http";
+import {
+  advanceTo,
+  counterValue,
+  eventOf,
+  increment,
+  newScheduler,
+  runAlarm,
+  scheduled,
+  useFrozenClock,
+} from "../helpers/scheduler";
+
+useFrozenClock();
+
+// Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
+describe("duplicate alarm runs", { timeout: 30_000 }, () => {
+  it("do not double-increment a counter when two runs overlap", async ({
+    expect,
+  }) => {
+    const { name, stub } = newScheduler();
+    const counter = uniqueName("c");
+    const event = await scheduled(expect, name, {
+      at: Date.now(),
+      action: increment(counter, 7),
+    });
+    // Both runs read the same due event before either records it, as a redelivered alarm would.
+    await runInDurableObject(stub, (instance: Scheduler) =>
+      Promise.all([instance.alarm(), instance.alarm()]),
+    );
+    expect(await counterValue(counter)).toBe(7);
+    expect(await stub.get({ id: event.id })).toMatchObject({
+      status: "done",
+      attempts: 1,
+    });
+  });
+
+  it("do not double-increment a counter when a run's own writes were lost", async ({
+    expect,
+  }) => {
+    const { name, stub } = newScheduler();
+    const counter = uniqueName("c");
+    const event = await scheduled(expect, name, {
+      at: Date.now(),
+      action: increment(counter, 7),
+    });
+    await runAlarm(name);
+    expect(await counterValue(counter)).toBe(7);
+    // As if the object died after the RPC but before its own write landed: the event is pending
+    // again and the platform delivers the alarm once more.
+    await runInDurableObject(stub, async (_, state) => {
+      state.storage.sql.exec(
+        "UPDATE events SET status = 'pending', attempts = 0, done_at = NULL WHERE id = ?",
+        event.id,
+      );
+      await state.storage.setAlarm(event.runAt);
+    });
+    expect(await runAlarm(name)).toBe(true);
+    expect(await counterValue(counter)).toBe(7);
+    expect(await stub.get({ id: event.id })).toMatchObject({
+      status: "done",
+      attempts: 1,
+    });
+  });
+
+  it("still increments once per cron occurrence", async ({ expect }) => {
+    const { name, stub } = newScheduler();
+    const counter = uniqueName("c");
+    const event = await scheduled(expect, name, {
+      cron: "*/10 * * * *",
+      action: increment(counter),
+    });
+    for (let run = 1; run <= 3; run++) {
+      advanceTo(expect, (await eventOf(expect, name, event.id)).runAt);
+      await runInDurableObject(stub, (instance: Scheduler) =>
+        Promise.all([instance.alarm(), instance.alarm()]),
+      );
+      expect(await counterValue(counter)).toBe(run);
+    }
+  });
+});
