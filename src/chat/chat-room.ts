@@ -9,21 +9,19 @@ import {
   historyLimit,
   type PageOptions,
 } from "./history";
+import { cleanUser, USER_RULE } from "../identity/user-name";
 import {
-  cleanText,
-  cleanUser,
   isOversized,
   MAX_HISTORY_PAGE,
   parseClientFrame,
   parseId,
   sendableCloseCode,
-  TEXT_RULE,
-  USER_RULE,
   WELCOME_MESSAGES,
   type ChatMessage,
   type ServerFrame,
 } from "./protocol";
 import { PresenceBatcher, sendQuietly } from "./presence";
+import { cleanText, TEXT_RULE } from "./text-rule";
 import {
   loadSession,
   saveSession,

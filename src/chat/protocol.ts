@@ -1,4 +1,5 @@
 /** The chat wire protocol: limits, input rules, frames. docs/chat-protocol.md is its client-facing twin. */
+import { cleanText, TEXT_RULE } from "./text-rule";
 
 export type ChatMessage = {
   id: number;
@@ -7,8 +8,6 @@ export type ChatMessage = {
   at: number;
 };
 
-export const USER_MAX_CHARS = 32;
-export const TEXT_MAX_CHARS = 2000;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const WELCOME_MESSAGES = 50;
 /** The most messages one history page or welcome frame carries. */
@@ -32,30 +31,6 @@ export type ServerFrame =
   | { type: "error"; code: ErrorCode; message: string };
 
 export type ClientFrame = { type: "message"; text: string };
-
-export const USER_RULE = `1-${USER_MAX_CHARS} characters after trimming, no control characters`;
-export const TEXT_RULE = `1-${TEXT_MAX_CHARS} characters after trimming`;
-
-// Counted in code points, so an emoji is one character, as a person would count it.
-const charCount = (value: string) => [...value].length;
-
-/** The trimmed user name, or null when it breaks USER_RULE. */
-export function cleanUser(raw: unknown): string | null {
-  if (typeof raw !== "string") return null;
-  const user = raw.trim();
-  const length = charCount(user);
-  if (length < 1 || length > USER_MAX_CHARS || /\p{Cc}/u.test(user))
-    return null;
-  return user;
-}
-
-/** The trimmed text, or null when it breaks TEXT_RULE. */
-export function cleanText(raw: unknown): string | null {
-  if (typeof raw !== "string") return null;
-  const text = raw.trim();
-  const length = charCount(text);
-  return length < 1 || length > TEXT_MAX_CHARS ? null : text;
-}
 
 /** Message ids in query strings: non-negative integers JSON can carry exactly. */
 export function parseId(raw: string): number | null {

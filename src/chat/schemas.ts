@@ -1,30 +1,11 @@
 // Request and response shapes of the room routes, HTTP and WebSocket.
 import { z } from "@hono/zod-openapi";
-import {
-  cleanText,
-  cleanUser,
-  MAX_HISTORY_PAGE,
-  parseId,
-  TEXT_RULE,
-  USER_RULE,
-  type ChatMessage,
-} from "./protocol";
+import { User } from "../identity/schemas";
+import { MAX_HISTORY_PAGE, parseId, type ChatMessage } from "./protocol";
+import { cleanText, TEXT_RULE } from "./text-rule";
 import { nameParams, pageLimit } from "../http/route-schemas";
 
 export const Params = nameParams("room");
-
-/** Trimmed here, so the name the identity seam compares is the name the room stores. */
-export const User = z
-  .string()
-  .openapi({ description: USER_RULE, example: "ada" })
-  .transform((raw, ctx) => {
-    const user = cleanUser(raw);
-    if (user === null) {
-      ctx.addIssue({ code: "custom", message: `must be ${USER_RULE}` });
-      return z.NEVER;
-    }
-    return user;
-  });
 
 const Text = z
   .string()

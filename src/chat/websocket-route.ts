@@ -7,7 +7,8 @@ import { identify, withoutCredentials } from "../identity/identity";
 import { callObject } from "../http/object-call";
 import { isAllowedOrigin } from "../http/origins";
 import { commonErrors, errorResponse } from "../http/openapi";
-import { MessageId, Params, User, userCredential } from "./schemas";
+import { User } from "../identity/schemas";
+import { MessageId, Params, userCredential } from "./schemas";
 
 const LOCATION_HINTS = [
   "wnam",

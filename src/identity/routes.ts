@@ -3,7 +3,7 @@ import { adminOnly } from "../http/middleware/admin-auth";
 import { createRouter } from "../http/router";
 import { identitySetup, startSession, type IdentityMode } from "./identity";
 import { adminErrors, commonErrors, json } from "../http/openapi";
-import { User } from "../chat/schemas";
+import { User } from "./schemas";
 
 /** How this deployment knows who a chat user is, and the route that mints its credentials. */
 export const sessions = createRouter()

@@ -1,4 +1,5 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
+import { ApiError } from "../http/errors";
 import { adminOnly } from "../http/middleware/admin-auth";
 import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
@@ -9,7 +10,8 @@ import {
   json,
 } from "../http/openapi";
 import { encodeCursor } from "./cursor";
-import { createOptions } from "./run-time";
+import { requestedRunAt } from "./run-time";
+import type { CreateOptions } from "./scheduler";
 import {
   BatchBody,
   CreateBody,
@@ -45,7 +47,7 @@ export const schedulers = createRouter()
     }),
     async (c) => {
       const { scheduler } = c.req.valid("param");
-      const options = createOptions(c.req.valid("json"));
+      const options = createOptions(c.req.valid("json"), Date.now());
       const { event, created } = await callObject(
         c,
         c.env.SCHEDULER,
@@ -80,9 +82,10 @@ export const schedulers = createRouter()
     }),
     async (c) => {
       const { scheduler } = c.req.valid("param");
+      const now = Date.now();
       const events = c.req
         .valid("json")
-        .events.map((item, i) => createOptions(item, `events[${i}]`));
+        .events.map((item, i) => createOptions(item, now, `events[${i}]`));
       const result = await callObject(
         c,
         c.env.SCHEDULER,
@@ -204,3 +207,17 @@ export const schedulers = createRouter()
       return c.json(event, 200);
     },
   );
+
+/** A validated create body as the object takes it; `where` prefixes an error's message. */
+function createOptions(
+  { at, delay, cron, action, key }: z.infer<typeof CreateBody>,
+  nowMs: number,
+  where?: string,
+): CreateOptions {
+  const when = requestedRunAt({ at, delay, cron }, nowMs);
+  if ("problem" in when) {
+    const message = where ? `${where}: ${when.problem}` : when.problem;
+    throw new ApiError(400, "invalid_request", message);
+  }
+  return { runAt: when.runAt, cron, action, key };
+}

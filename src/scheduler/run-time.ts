@@ -1,46 +1,41 @@
-// A validated create body as the scheduler object takes it: the checks zod cannot express.
-import type { z } from "@hono/zod-openapi";
-import { ApiError } from "../http/errors";
-import type { CreateOptions } from "./scheduler";
-import { YEAR_MS, type CreateBody } from "./schemas";
+// When a scheduled event first runs: the one place `at`, `delay`, `cron` and `runAt` become a time,
+// for the route (what the request asked) and the object (what it stores).
+import { nextCronRun } from "./cron";
 
-/** The first run time of a one-shot event; undefined for cron, which the object computes. */
-function firstRunAt(
-  at: number | string | undefined,
-  delay: number | undefined,
-  cron: string | undefined,
-): number | undefined {
+export const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** How a create request says when: exactly one of the three. */
+export type When = { at?: number | string; delay?: number; cron?: string };
+
+/**
+ * The epoch ms a one-shot event asks to run at (none for cron: the object works it out as it
+ * stores the event), or what is wrong with `when`.
+ */
+export function requestedRunAt(
+  { at, delay, cron }: When,
+  nowMs: number,
+): { runAt?: number } | { problem: string } {
   const given = [at, delay, cron].filter((value) => value !== undefined);
   if (given.length !== 1) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      'give exactly one of "at", "delay" or "cron"',
-    );
+    return { problem: 'give exactly one of "at", "delay" or "cron"' };
   }
-  const now = Date.now();
-  if (delay !== undefined) return now + Math.round(delay * 1000);
-  if (at === undefined) return undefined;
+  if (delay !== undefined) return { runAt: nowMs + Math.round(delay * 1000) };
+  if (at === undefined) return {};
   const runAt = typeof at === "number" ? at : Date.parse(at);
-  if (!Number.isSafeInteger(runAt) || runAt > now + YEAR_MS) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      'body field "at": must be at most a year from now',
-    );
+  if (!Number.isSafeInteger(runAt) || runAt > nowMs + YEAR_MS) {
+    return { problem: 'body field "at": must be at most a year from now' };
   }
-  return runAt;
+  return { runAt };
 }
 
-/** A validated create body as the object takes it; `where` prefixes an error's message. */
-export function createOptions(
-  { at, delay, cron, action, key }: z.infer<typeof CreateBody>,
-  where = "",
-): CreateOptions {
-  try {
-    return { runAt: firstRunAt(at, delay, cron), cron, action, key };
-  } catch (error) {
-    if (!(error instanceof ApiError) || !where) throw error;
-    throw new ApiError(400, error.code, `${where}: ${error.message}`);
-  }
+/** The first run time the object stores: `runAt`, or the cron expression's next occurrence. */
+export function firstRunAt(
+  runAt: number | undefined,
+  cron: string | undefined,
+  nowMs: number,
+): number | null {
+  const first = cron === undefined ? runAt : nextCronRun(cron, nowMs);
+  return first === undefined || first === null || !Number.isSafeInteger(first)
+    ? null
+    : first;
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { backoffMs } from "../shared/backoff";
 import { nextCronRun } from "./cron";
+import { firstRunAt } from "./run-time";
 import { fail, type Failure } from "../shared/failure";
 import { logObject } from "../shared/object-log";
 import { Schema } from "../shared/sql-schema";
@@ -264,19 +265,18 @@ export class Scheduler extends DurableObject<Env> {
   }
 }
 
-/** The first run time: `runAt`, or the cron expression's next occurrence. */
+/** The first run time, or the failure that says why there is none. */
 function firstRun(
   { runAt, cron }: CreateOptions,
   now: number,
 ): number | Failure {
-  const first = cron === undefined ? runAt : nextCronRun(cron, now);
-  if (first === undefined || first === null || !Number.isSafeInteger(first)) {
-    return fail(
+  return (
+    firstRunAt(runAt, cron, now) ??
+    fail(
       "invalid_request",
       "give runAt (epoch ms) or a cron expression that fires",
-    );
-  }
-  return first;
+    )
+  );
 }
 
 function atIndex({ failure }: Failure, index: number): Failure {

@@ -2,7 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { cronProblem } from "./cron";
 import { Name } from "../http/openapi";
-import { cleanText, cleanUser, TEXT_RULE, USER_RULE } from "../chat/protocol";
+import { cleanText, TEXT_RULE } from "../chat/text-rule";
+import { cleanUser, USER_RULE } from "../identity/user-name";
 import {
   EVENT_STATUSES,
   MAX_BATCH,
@@ -11,9 +12,9 @@ import {
 } from "./scheduler";
 import type { Action as ActionType } from "./actions";
 import { decodeCursor } from "./cursor";
+import { YEAR_MS } from "./run-time";
 import { nameParams, pageLimit } from "../http/route-schemas";
 
-export const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const AT_RULE =
   "must be epoch ms (an integer >= 0) or an ISO-8601 date-time with a time zone";
 

@@ -1,10 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, it } from "vitest";
-import {
-  MAX_FRAME_BYTES,
-  RATE_LIMIT,
-  TEXT_MAX_CHARS,
-} from "../../src/chat/protocol";
+import { MAX_FRAME_BYTES, RATE_LIMIT } from "../../src/chat/protocol";
+import { TEXT_MAX_CHARS } from "../../src/chat/text-rule";
 import {
   ChatClient,
   closeOf,
