@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env";
 import { errorBody } from "../shared/error-body";
 import type { Failure, FailureCode } from "../shared/failure";
+import { logLine } from "./log";
 
 /** An error the client caused or can act on; `onError` shapes it into the JSON envelope. */
 export class ApiError extends HTTPException {
@@ -67,14 +68,11 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
       error.message,
     );
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      requestId: c.get("requestId"),
-      error: String(error),
-      stack: error.stack,
-    }),
-  );
+  logLine("error", {
+    requestId: c.get("requestId"),
+    error: String(error),
+    stack: error.stack,
+  });
   return errorResponse(
     c,
     500,

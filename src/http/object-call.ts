@@ -1,8 +1,15 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./app-env";
-import { backoffMs, type Backoff } from "../shared/backoff";
+import type { Backoff } from "../shared/backoff";
 import type { Failure } from "../shared/failure";
+import {
+  callWithRetries,
+  ObjectCallError,
+  runtimeFlags,
+  type Outcome,
+} from "../shared/object-call";
 import { ApiError, unwrap } from "./errors";
+import { logLine } from "./log";
 
 export type CallOptions = {
   /** Only calls that are safe to run twice are retried. */
@@ -15,22 +22,10 @@ export const MAX_CALL_ATTEMPTS = 3;
 /** A client waits on the response, so the waits are short: about 50 ms, then 100 ms. */
 const CALL_RETRY: Backoff = { firstMs: 50, maxMs: 1_000 };
 
-/** The properties the runtime sets on errors from a Durable Object call. */
-type RuntimeError = {
-  retryable?: unknown;
-  overloaded?: unknown;
-  durableObjectReset?: unknown;
-  remote?: unknown;
-};
-
-type Outcome = "retry" | "overloaded" | "unavailable" | "internal_error";
-
 /**
- * The one way the Worker calls an object. A fresh stub per attempt: a stub that saw an exception
- * may be broken for good. Retries only idempotent calls, only when the runtime says the error is
- * transient and the object is not overloaded (retrying an overloaded object makes it worse).
- * Failures the object returns as values become their API statuses through `unwrap`; runtime
- * errors become 503 or 500 without their message, which is logged instead.
+ * The one way a route calls an object (src/shared/object-call.ts does the attempts). Failures
+ * the object returns as values become their API statuses through `unwrap`; runtime errors become
+ * 503 or 500 without their message, which is logged instead.
  */
 export async function callObject<
   T extends Rpc.DurableObjectBranded,
@@ -43,43 +38,25 @@ export async function callObject<
   { idempotent, locationHint }: CallOptions,
 ): Promise<Exclude<Awaited<ReturnType<Call>>, Failure>> {
   const stats = c.get("stats");
-  for (let attempt = 1; ; attempt++) {
-    stats.objectCalls++;
-    try {
-      const stub = namespace.getByName(
-        name,
-        locationHint ? { locationHint } : undefined,
-      );
-      return unwrap(await call(stub)) as Exclude<
-        Awaited<ReturnType<Call>>,
-        Failure
-      >;
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      const outcome = classify(
-        error,
-        idempotent && attempt < MAX_CALL_ATTEMPTS,
-      );
-      logObjectError(c, name, attempt, error, outcome);
-      if (outcome !== "retry") throw failure(outcome);
-      stats.retries++;
-      await sleep(backoffMs(attempt, Math.random, CALL_RETRY));
-    }
+  let result: Awaited<ReturnType<Call>>;
+  try {
+    result = await callWithRetries(namespace, name, call, {
+      idempotent,
+      locationHint,
+      maxAttempts: MAX_CALL_ATTEMPTS,
+      retry: CALL_RETRY,
+      onAttempt: (attempt) => {
+        stats.objectCalls++;
+        if (attempt > 1) stats.retries++;
+      },
+      onError: (attempt, error, outcome) =>
+        logObjectError(c, name, attempt, error, outcome),
+    });
+  } catch (error) {
+    if (error instanceof ObjectCallError) throw failure(error.outcome);
+    throw error;
   }
-}
-
-/**
- * `durableObjectReset` counts as transient: the instance was replaced (a deploy, `ctx.abort()`),
- * the call did not run on the new one, and a fresh stub reaches it.
- */
-function classify(error: unknown, mayRetry: boolean): Outcome {
-  const flags: RuntimeError =
-    typeof error === "object" && error !== null ? error : {};
-  if (flags.overloaded === true) return "overloaded";
-  if (flags.retryable === true || flags.durableObjectReset === true) {
-    return mayRetry ? "retry" : "unavailable";
-  }
-  return "internal_error";
+  return unwrap(result) as Exclude<Awaited<ReturnType<Call>>, Failure>;
 }
 
 function failure(outcome: Exclude<Outcome, "retry">): ApiError {
@@ -115,11 +92,10 @@ function logObjectError(
   error: unknown,
   outcome: Outcome,
 ) {
-  const flags: RuntimeError =
-    typeof error === "object" && error !== null ? error : {};
-  console.error(
-    JSON.stringify({
-      level: outcome === "retry" ? "warn" : "error",
+  const flags = runtimeFlags(error);
+  logLine(
+    outcome === "retry" ? "warn" : "error",
+    {
       event: "object_error",
       requestId: c.get("requestId"),
       object: name,
@@ -131,8 +107,7 @@ function logObjectError(
       remote: flags.remote === true,
       error: String(error),
       stack: error instanceof Error ? error.stack : undefined,
-    }),
+    },
+    "error",
   );
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,6 +9,7 @@ import {
   verifySessionToken,
   type SessionToken,
 } from "./session-token";
+import { logLine } from "../http/log";
 
 /**
  * The one place a request becomes a user. Every route that acts as a user calls `identify`
@@ -133,14 +134,11 @@ const unauthorized = (message: string) =>
   new ApiError(401, "unauthorized", message, { "WWW-Authenticate": "Bearer" });
 
 function misconfigured(c: Context<AppEnv>, reason: string): ApiError {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      event: "identity_misconfigured",
-      requestId: c.get("requestId"),
-      message: `${reason}; user actions are refused`,
-    }),
-  );
+  logLine("error", {
+    event: "identity_misconfigured",
+    requestId: c.get("requestId"),
+    message: `${reason}; user actions are refused`,
+  });
   return new ApiError(
     503,
     "unavailable",

@@ -1,4 +1,5 @@
 import type { Failure } from "../shared/failure";
+import { callWithRetries } from "../shared/object-call";
 
 export type CounterIncrement = {
   type: "counter.increment";
@@ -18,8 +19,8 @@ export const ACTION_TIMEOUT_MS = 30_000;
 
 /**
  * Runs one action as an RPC to its object and reports the failure as text, or null on success.
- * Never throws: one failing event must not fail the alarm. A fresh stub per run, because a stub
- * that saw an exception may stay broken.
+ * Never throws: one failing event must not fail the alarm. One attempt per run: the scheduler's
+ * own backoff retries it.
  */
 export async function runAction(
   env: Env,
@@ -42,6 +43,12 @@ export async function runAction(
   }
 }
 
+const ONE_ATTEMPT = {
+  idempotent: false,
+  maxAttempts: 1,
+  retry: { firstMs: 0, maxMs: 0 },
+} as const;
+
 async function call(
   env: Env,
   action: Action,
@@ -50,18 +57,22 @@ async function call(
   switch (action.type) {
     case "counter.increment":
       return failureText(
-        await env.COUNTER.getByName(action.counter).increment({
-          by: action.by,
-          idempotencyKey,
-        }),
+        await callWithRetries(
+          env.COUNTER,
+          action.counter,
+          (stub) => stub.increment({ by: action.by, idempotencyKey }),
+          ONE_ATTEMPT,
+        ),
       );
     case "chat.post":
       // ChatRoom.post takes no idempotency key: a repeated run may post twice (at least once).
       return failureText(
-        await env.CHAT_ROOM.getByName(action.room).post({
-          user: action.user,
-          text: action.text,
-        }),
+        await callWithRetries(
+          env.CHAT_ROOM,
+          action.room,
+          (stub) => stub.post({ user: action.user, text: action.text }),
+          ONE_ATTEMPT,
+        ),
       );
     default:
       // Stored by a newer version of this code and read by an older one during a rollout.

@@ -3,6 +3,7 @@ import { bearerToken } from "../bearer-token";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../app-env";
 import { isLoopback } from "../loopback";
+import { logLine } from "../log";
 
 /**
  * Admin routes need `Authorization: Bearer <API_TOKEN>`. Fails closed: with no token configured,
@@ -15,15 +16,12 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.ADMIN_AUTH === "disabled" && isLoopback(c.req.url)) return next();
   const expected = c.env.API_TOKEN;
   if (!expected) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "admin_token_missing",
-        requestId: c.get("requestId"),
-        message:
-          "API_TOKEN is not set, so admin routes are refused: wrangler secret put API_TOKEN",
-      }),
-    );
+    logLine("error", {
+      event: "admin_token_missing",
+      requestId: c.get("requestId"),
+      message:
+        "API_TOKEN is not set, so admin routes are refused: wrangler secret put API_TOKEN",
+    });
     throw unauthorized();
   }
   const given = bearerToken(c);

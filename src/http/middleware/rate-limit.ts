@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../app-env";
+import { logLine } from "../log";
 
 /** The period of both limiter bindings in wrangler.jsonc; a binding cannot report it. */
 export const LIMIT_PERIOD_SECONDS = 10;
@@ -25,14 +26,11 @@ export const limitRequests = createMiddleware<AppEnv>(async (c, next) => {
   try {
     allowed = (await limiter.limit({ key })).success;
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "rate_limiter_error",
-        requestId: c.get("requestId"),
-        error: String(error),
-      }),
-    );
+    logLine("error", {
+      event: "rate_limiter_error",
+      requestId: c.get("requestId"),
+      error: String(error),
+    });
   }
   if (!allowed) {
     throw new ApiError(

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../app-env";
+import { logLine } from "../log";
 
 /** One structured line per request; Workers Logs indexes its fields. */
 export const logRequest = createMiddleware<AppEnv>(async (c, next) => {
@@ -9,18 +10,15 @@ export const logRequest = createMiddleware<AppEnv>(async (c, next) => {
   const stats = { objectCalls: 0, retries: 0 };
   c.set("stats", stats);
   await next();
-  console.info(
-    JSON.stringify({
-      level: "info",
-      event: "request",
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      route: routeOf(c),
-      status: c.res.status,
-      durationMs: Date.now() - startedAt,
-      ...stats,
-    }),
-  );
+  logLine("info", {
+    event: "request",
+    requestId: c.get("requestId"),
+    method: c.req.method,
+    route: routeOf(c),
+    status: c.res.status,
+    durationMs: Date.now() - startedAt,
+    ...stats,
+  });
 });
 
 /**
