@@ -1,3 +1,5 @@
+import type { ErrorBody } from "../src/shared/error-body";
+
 /** A failed API call, shaped like the server's `{"error": {"code", "message"}}` body. */
 export class ApiFailure extends Error {
   constructor(
@@ -25,8 +27,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   if (res.status === 204) return undefined as T;
   const body: unknown = await res.json().catch(() => null);
   if (res.ok) return body as T;
-  const error = (body as { error?: { code?: string; message?: string } } | null)
-    ?.error;
+  const error = (body as Partial<ErrorBody> | null)?.error;
   const retryAfterS = Number(res.headers.get("Retry-After"));
   throw new ApiFailure(
     res.status,

@@ -1,9 +1,8 @@
+import type { CounterBody } from "../src/counter/schemas";
 import { api, describe, randomKey, withRetries } from "./api";
 import { byTestId, showError } from "./dom";
 
 const COUNTER = "page";
-
-type CounterBody = { name: string; value: number };
 
 export function mountCounter(panel: HTMLElement): void {
   const value = byTestId(panel, "counter-value");

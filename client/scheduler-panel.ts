@@ -1,19 +1,7 @@
+import type { ChatPost, ScheduledEvent } from "../src/scheduler/event";
 import { adminApi } from "./admin-token";
 import { describe, postJson } from "./api";
 import { byTestId, showError } from "./dom";
-
-type Action =
-  | { type: "chat.post"; room: string; text: string; user?: string }
-  | { type: "counter.increment"; counter: string; by?: number };
-
-type ScheduledEvent = {
-  id: string | number;
-  runAt: number;
-  cron?: string;
-  action: Action;
-  attempts: number;
-  lastError?: string;
-};
 
 const MAX_DELAY_S = 365 * 24 * 60 * 60;
 
@@ -91,7 +79,12 @@ export function mountScheduler(panel: HTMLElement): {
     showError(panel, problem);
     if (problem || room === undefined) return;
     submit.disabled = true;
-    const action: Action = { type: "chat.post", room, text: message };
+    // The server names the poster ("scheduler") when `user` is left out.
+    const action: Omit<ChatPost, "user"> = {
+      type: "chat.post",
+      room,
+      text: message,
+    };
     adminApi(eventsPath(room), postJson({ delay: seconds, action }))
       .then(() => {
         text.value = "";

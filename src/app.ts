@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./http/app-env";
-import { errorResponse, onError } from "./http/errors";
+import { jsonError, onError } from "./http/errors";
 import { limitBody } from "./http/middleware/body-limit";
 import { corsForAllowedOrigins } from "./http/middleware/cors";
 import { parseJson } from "./http/middleware/parse-json";
@@ -53,12 +53,7 @@ app.doc31("/api/openapi.json", {
 allowOnlyDeclaredMethods(app);
 
 app.notFound((c) =>
-  errorResponse(
-    c,
-    404,
-    "not_found",
-    `no route for ${c.req.method} ${c.req.path}`,
-  ),
+  jsonError(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`),
 );
 app.onError(onError);
 
@@ -79,7 +74,7 @@ function allowOnlyDeclaredMethods(root: OpenAPIHono<AppEnv>) {
     if (methods.has("GET")) methods.add("HEAD");
     const allow = [...methods].join(", ");
     root.all(path, (c) =>
-      errorResponse(
+      jsonError(
         c,
         405,
         "method_not_allowed",

@@ -20,13 +20,14 @@ import {
   type ChatMessage,
   type ServerFrame,
 } from "./protocol";
-import { PresenceBatcher, sendQuietly } from "./presence";
+import { PresenceBatcher } from "./presence";
+import { sendQuietly } from "./send";
 import { cleanText, TEXT_RULE } from "./text-rule";
 import {
-  loadSession,
-  saveSession,
+  loadAttachment,
+  saveAttachment,
   takeSendSlot,
-  type Session,
+  type Attachment,
 } from "./socket-attachment";
 
 export type { ChatMessage } from "./protocol";
@@ -40,8 +41,8 @@ export type PostOptions = { user: string; text: string };
  */
 export class ChatRoom extends DurableObject<Env> {
   /** A view rebuilt from the attachments on every wake; the attachments are the truth. */
-  readonly #sessions = new Map<WebSocket, Session>();
-  readonly #presence = new PresenceBatcher(() => this.#sessions.keys());
+  readonly #attachments = new Map<WebSocket, Attachment>();
+  readonly #presence = new PresenceBatcher(() => this.#attachments.keys());
   readonly #history: ChatHistory;
   readonly #schema: Schema;
 
@@ -61,32 +62,35 @@ export class ChatRoom extends DurableObject<Env> {
       .getWebSockets()
       .filter((ws) => ws.readyState === WebSocket.OPEN)
       .flatMap((ws) => {
-        const session = loadSession(ws);
-        return session && !session.closedByRoom ? [{ ws, session }] : [];
+        const attachment = loadAttachment(ws);
+        return attachment && !attachment.closedByRoom
+          ? [{ ws, attachment }]
+          : [];
       })
-      .sort((a, b) => a.session.joinedAt - b.session.joinedAt);
-    for (const { ws, session } of open) this.#sessions.set(ws, session);
+      .sort((a, b) => a.attachment.joinedAt - b.attachment.joinedAt);
+    for (const { ws, attachment } of open)
+      this.#attachments.set(ws, attachment);
   }
 
   /** Only the WebSocket upgrade comes here; the Worker has already validated it. */
   override fetch(request: Request): Response {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return errorResponse(426, "upgrade_required", "expected a WebSocket");
+      return refuseUpgrade(426, "upgrade_required", "expected a WebSocket");
     }
     const query = new URL(request.url).searchParams;
     const user = cleanUser(query.get("user"));
     const afterParam = query.get("after");
     const after = afterParam === null ? undefined : parseId(afterParam);
     if (user === null || after === null) {
-      return errorResponse(400, "invalid_request", "bad user or after");
+      return refuseUpgrade(400, "invalid_request", "bad user or after");
     }
     const { 0: client, 1: server } = new WebSocketPair();
     // Tags let a future feature find one user's sockets with getWebSockets(tag).
     this.ctx.acceptWebSocket(server, [`user:${user}`]);
-    const session: Session = { user, joinedAt: Date.now(), sentAt: [] };
-    saveSession(server, session);
-    this.#sessions.set(server, session);
-    const online = [...this.#sessions.values()].map((s) => s.user);
+    const attachment: Attachment = { user, joinedAt: Date.now(), sentAt: [] };
+    saveAttachment(server, attachment);
+    this.#attachments.set(server, attachment);
+    const online = [...this.#attachments.values()].map((s) => s.user);
     const messages =
       after === undefined
         ? this.#page({ limit: WELCOME_MESSAGES })
@@ -97,11 +101,11 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
-    const session = this.#sessions.get(ws);
-    if (!session) return;
+    const attachment = this.#attachments.get(ws);
+    if (!attachment) return;
     if (isOversized(message)) {
-      this.#closeByRoom(ws, session, 1009, "frames are limited to 64 KiB");
-      this.#presence.left(session.user);
+      this.#closeByRoom(ws, attachment, 1009, "frames are limited to 64 KiB");
+      this.#presence.left(attachment.user);
       return;
     }
     const parsed = parseClientFrame(message);
@@ -109,7 +113,7 @@ export class ChatRoom extends DurableObject<Env> {
       send(ws, { type: "error", code: parsed.error, message: parsed.message });
       return;
     }
-    const slot = takeSendSlot(session, Date.now());
+    const slot = takeSendSlot(attachment, Date.now());
     if ("retryAfterMs" in slot) {
       const seconds = Math.ceil(slot.retryAfterMs / 1000);
       send(ws, {
@@ -119,9 +123,9 @@ export class ChatRoom extends DurableObject<Env> {
       });
       return;
     }
-    saveSession(ws, slot.session);
-    this.#sessions.set(ws, slot.session);
-    this.#publish(session.user, parsed.text);
+    saveAttachment(ws, slot.attachment);
+    this.#attachments.set(ws, slot.attachment);
+    this.#publish(attachment.user, parsed.text);
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string) {
@@ -152,7 +156,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   info(): { online: number } {
-    return { online: this.#sessions.size };
+    return { online: this.#attachments.size };
   }
 
   history(options: PageOptions = {}): { messages: ChatMessage[] } {
@@ -163,8 +167,8 @@ export class ChatRoom extends DurableObject<Env> {
   async destroy(): Promise<void> {
     this.#presence.clear();
     for (const ws of this.ctx.getWebSockets()) {
-      const session = this.#sessions.get(ws);
-      if (session) this.#closeByRoom(ws, session, 1001, "room deleted");
+      const attachment = this.#attachments.get(ws);
+      if (attachment) this.#closeByRoom(ws, attachment, 1001, "room deleted");
     }
     await this.#schema.deleteAll();
   }
@@ -183,24 +187,29 @@ export class ChatRoom extends DurableObject<Env> {
     return message;
   }
 
-  /** To every open connection: the sessions map, which a close or the room's own close leaves. */
+  /** To every open connection: the attachments map, which a close or the room's own close leaves. */
   #broadcast(frame: ServerFrame): void {
     const data = JSON.stringify(frame);
-    for (const ws of this.#sessions.keys()) sendQuietly(ws, data);
+    for (const ws of this.#attachments.keys()) sendQuietly(ws, data);
   }
 
   /** Marked in the attachment first: the peer's answering close may arrive after a hibernation. */
-  #closeByRoom(ws: WebSocket, session: Session, code: number, reason: string) {
-    saveSession(ws, { ...session, closedByRoom: true });
-    this.#sessions.delete(ws);
+  #closeByRoom(
+    ws: WebSocket,
+    attachment: Attachment,
+    code: number,
+    reason: string,
+  ) {
+    saveAttachment(ws, { ...attachment, closedByRoom: true });
+    this.#attachments.delete(ws);
     ws.close(code, reason);
   }
 
   #leave(ws: WebSocket): void {
-    const session = this.#sessions.get(ws);
-    if (!session) return;
-    this.#sessions.delete(ws);
-    this.#presence.left(session.user);
+    const attachment = this.#attachments.get(ws);
+    if (!attachment) return;
+    this.#attachments.delete(ws);
+    this.#presence.left(attachment.user);
   }
 }
 
@@ -208,6 +217,7 @@ function send(ws: WebSocket, frame: ServerFrame): void {
   ws.send(JSON.stringify(frame));
 }
 
-function errorResponse(status: number, code: string, message: string) {
+/** The answer to a fetch that is not a WebSocket upgrade the room can take. */
+function refuseUpgrade(status: number, code: string, message: string) {
   return Response.json(errorBody(code, message), { status });
 }

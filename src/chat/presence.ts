@@ -1,4 +1,5 @@
 import type { ServerFrame } from "./protocol";
+import { sendQuietly } from "./send";
 
 /** After a presence frame goes out, how long further joins and leaves gather into the next one. */
 const PRESENCE_WINDOW_MS = 100;
@@ -105,13 +106,4 @@ function frameAfter(changes: readonly Change[], since: number): string | null {
   else if (joined.length === 1) frame = { type: "join", user: joined[0]! };
   else frame = { type: "leave", user: left[0]! };
   return JSON.stringify(frame);
-}
-
-/** A socket that closed since the list was read cannot take a frame; its close is handled elsewhere. */
-export function sendQuietly(ws: WebSocket, frame: string): void {
-  try {
-    ws.send(frame);
-  } catch {
-    // The runtime throws on a socket that is closing or closed.
-  }
 }

@@ -6,7 +6,7 @@ import { callObject } from "../http/object-call";
 import {
   adminErrors,
   commonErrors,
-  errorResponse,
+  documentedError,
   json,
 } from "../http/openapi";
 import {
@@ -94,7 +94,7 @@ export const rooms = createRouter()
       security: userCredential(["bearer"]),
       responses: {
         201: json(Message, "The stored message, as broadcast"),
-        401: errorResponse(
+        401: documentedError(
           "Verified mode: no valid session credential for this user",
         ),
         ...commonErrors,

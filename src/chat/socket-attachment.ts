@@ -4,10 +4,10 @@ import { RATE_LIMIT } from "./protocol";
  * One connection's state. It lives in the socket's attachment (kept by the runtime while the
  * object hibernates), never only in a field, which eviction would erase. The runtime refuses an
  * attachment over 16,384 serialized bytes (measured on workerd 1.20261023.1: "A WebSocket
- * 'attachment' cannot be larger than 16384 bytes"); a session is a name, a time and at most
+ * 'attachment' cannot be larger than 16384 bytes"); an attachment is a name, a time and at most
  * RATE_LIMIT.messages timestamps, far below that.
  */
-export type Session = {
+export type Attachment = {
   user: string;
   joinedAt: number;
   /** When this connection's recent messages were stored, oldest first: its rate-limit window. */
@@ -16,13 +16,13 @@ export type Session = {
   closedByRoom?: boolean;
 };
 
-export function saveSession(ws: WebSocket, session: Session): void {
-  ws.serializeAttachment(session);
+export function saveAttachment(ws: WebSocket, attachment: Attachment): void {
+  ws.serializeAttachment(attachment);
 }
 
-/** The socket's session, or null for a socket the room does not know (nothing attached). */
-export function loadSession(ws: WebSocket): Session | null {
-  const saved = ws.deserializeAttachment() as Partial<Session> | null;
+/** The socket's attachment, or null for a socket the room does not know (nothing attached). */
+export function loadAttachment(ws: WebSocket): Attachment | null {
+  const saved = ws.deserializeAttachment() as Partial<Attachment> | null;
   if (typeof saved?.user !== "string") return null;
   return {
     user: saved.user,
@@ -34,17 +34,17 @@ export function loadSession(ws: WebSocket): Session | null {
 
 /**
  * A sliding window: at most RATE_LIMIT.messages stored in any RATE_LIMIT.windowMs. Returns the
- * session with this send recorded, or how long until the oldest send in the window expires.
+ * attachment with this send recorded, or how long until the oldest send in the window expires.
  */
 export function takeSendSlot(
-  session: Session,
+  attachment: Attachment,
   now: number,
-): { session: Session } | { retryAfterMs: number } {
-  const recent = session.sentAt.filter(
+): { attachment: Attachment } | { retryAfterMs: number } {
+  const recent = attachment.sentAt.filter(
     (sentAt) => sentAt > now - RATE_LIMIT.windowMs,
   );
   if (recent.length >= RATE_LIMIT.messages) {
     return { retryAfterMs: recent[0]! + RATE_LIMIT.windowMs - now };
   }
-  return { session: { ...session, sentAt: [...recent, now] } };
+  return { attachment: { ...attachment, sentAt: [...recent, now] } };
 }

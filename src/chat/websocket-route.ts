@@ -6,7 +6,7 @@ import { createRouter } from "../http/router";
 import { identify, withoutCredentials } from "../identity/identity";
 import { callObject } from "../http/object-call";
 import { isAllowedOrigin } from "../http/origins";
-import { commonErrors, errorResponse } from "../http/openapi";
+import { commonErrors, documentedError } from "../http/openapi";
 import { User } from "../identity/schemas";
 import { MessageId, Params, userCredential } from "./schemas";
 
@@ -58,11 +58,11 @@ export const roomWebSocket = createRouter().openapi(
     security: userCredential(["bearer", "sessionCookie"]),
     responses: {
       101: { description: "Switching Protocols: the socket is open" },
-      401: errorResponse(
+      401: documentedError(
         "Verified mode: no valid session credential for this user",
       ),
-      403: errorResponse("Origin not allowed"),
-      426: errorResponse("Not a WebSocket upgrade request"),
+      403: documentedError("Origin not allowed"),
+      426: documentedError("Not a WebSocket upgrade request"),
       ...commonErrors,
     },
   }),

@@ -6,7 +6,7 @@ import { callObject } from "../http/object-call";
 import {
   adminErrors,
   commonErrors,
-  errorResponse,
+  documentedError,
   json,
 } from "../http/openapi";
 import type { Counter, StepOptions } from "./counter";
@@ -14,7 +14,7 @@ import { CounterBody, Params, StepRequest } from "./schemas";
 
 const stepResponses = {
   200: json(CounterBody, "The new value"),
-  409: errorResponse("The result would leave ±(2^53−1); nothing changed"),
+  409: documentedError("The result would leave ±(2^53−1); nothing changed"),
   ...commonErrors,
 };
 

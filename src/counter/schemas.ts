@@ -23,6 +23,8 @@ export const StepRequest = {
 export const CounterBody = z
   .object({ name: z.string(), value: z.int() })
   .openapi("Counter");
+/** A counter as the routes answer with it. */
+export type CounterBody = z.infer<typeof CounterBody>;
 
 export const ShardedBody = z
   .object({ name: z.string(), value: z.int(), shards: z.int() })

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
-import { commonErrors, errorResponse, json } from "../http/openapi";
+import { commonErrors, documentedError, json } from "../http/openapi";
 import { pickShard, shardCount, shardName } from "./shards";
 import { Params, ShardedBody, ShardWrite, StepRequest } from "./schemas";
 
@@ -44,7 +44,9 @@ export const shardedCounters = createRouter()
       request: StepRequest,
       responses: {
         200: json(ShardWrite, "The shard written"),
-        409: errorResponse("The shard would leave ±(2^53−1); nothing changed"),
+        409: documentedError(
+          "The shard would leave ±(2^53−1); nothing changed",
+        ),
         ...commonErrors,
       },
     }),

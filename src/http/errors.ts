@@ -51,17 +51,11 @@ const CODE_BY_STATUS: Partial<Record<number, string>> = {
 /** Every failure leaves as `{"error": {"code", "message"}}`; nothing internal leaks. */
 export function onError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) {
-    return errorResponse(
-      c,
-      error.status,
-      error.code,
-      error.message,
-      error.headers,
-    );
+    return jsonError(c, error.status, error.code, error.message, error.headers);
   }
   if (error instanceof HTTPException && error.status < 500) {
     const status = error.status;
-    return errorResponse(
+    return jsonError(
       c,
       status,
       CODE_BY_STATUS[status] ?? "invalid_request",
@@ -73,7 +67,7 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
     error: String(error),
     stack: error.stack,
   });
-  return errorResponse(
+  return jsonError(
     c,
     500,
     "internal_error",
@@ -81,7 +75,8 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
   );
 }
 
-export function errorResponse(
+/** The one error body as the Worker's JSON response. */
+export function jsonError(
   c: Context<AppEnv>,
   status: ContentfulStatusCode,
   code: string,

@@ -15,25 +15,24 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
 });
 
-const errorResponse = (description: string) => ({
+/** An error answer in the OpenAPI document: the one error body, with what causes it. */
+export const documentedError = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorBody } },
 });
 
 /** The failures every route can answer with, for the OpenAPI document. */
 export const commonErrors = {
-  400: errorResponse("Invalid name, JSON, field or parameter"),
-  413: errorResponse("Body over 64 KiB"),
-  429: errorResponse("Rate limited; see Retry-After"),
-  500: errorResponse("Internal error"),
-  503: errorResponse("Object overloaded or unavailable; see Retry-After"),
+  400: documentedError("Invalid name, JSON, field or parameter"),
+  413: documentedError("Body over 64 KiB"),
+  429: documentedError("Rate limited; see Retry-After"),
+  500: documentedError("Internal error"),
+  503: documentedError("Object overloaded or unavailable; see Retry-After"),
 } as const;
 
 export const adminErrors = {
-  401: errorResponse("Missing or wrong bearer token"),
+  401: documentedError("Missing or wrong bearer token"),
 } as const;
-
-export { errorResponse };
 
 export const IdempotencyHeaders = z.object({
   "idempotency-key": z

@@ -1,18 +1,6 @@
 import type { Failure } from "../shared/failure";
 import { callWithRetries } from "../shared/object-call";
-
-export type CounterIncrement = {
-  type: "counter.increment";
-  counter: string;
-  by: number;
-};
-export type ChatPost = {
-  type: "chat.post";
-  room: string;
-  text: string;
-  user: string;
-};
-export type Action = CounterIncrement | ChatPost;
+import type { Action } from "./event";
 
 /** Longer than any healthy RPC; a hung target must not hold the alarm (and every event behind it). */
 export const ACTION_TIMEOUT_MS = 30_000;

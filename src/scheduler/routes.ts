@@ -6,7 +6,7 @@ import { callObject } from "../http/object-call";
 import {
   adminErrors,
   commonErrors,
-  errorResponse,
+  documentedError,
   json,
 } from "../http/openapi";
 import { encodeCursor } from "./cursor";
@@ -15,7 +15,7 @@ import type { CreateOptions } from "./scheduler";
 import {
   BatchBody,
   CreateBody,
-  Event,
+  EventView,
   EventBatch,
   EventPage,
   EventParams,
@@ -38,9 +38,11 @@ export const schedulers = createRouter()
         },
       },
       responses: {
-        201: json(Event, "Scheduled"),
-        200: json(Event, "An event with this key already exists"),
-        409: errorResponse("The scheduler already holds 10 000 pending events"),
+        201: json(EventView, "Scheduled"),
+        200: json(EventView, "An event with this key already exists"),
+        409: documentedError(
+          "The scheduler already holds 10 000 pending events",
+        ),
         ...adminErrors,
         ...commonErrors,
       },
@@ -73,7 +75,7 @@ export const schedulers = createRouter()
       },
       responses: {
         200: json(EventBatch, "Every item stored, or found by its key"),
-        409: errorResponse(
+        409: documentedError(
           "The batch would take the scheduler past 10 000 pending events; nothing stored",
         ),
         ...adminErrors,
@@ -134,8 +136,8 @@ export const schedulers = createRouter()
       ...adminOnly,
       request: { params: EventParams },
       responses: {
-        200: json(Event, "The event"),
-        404: errorResponse("No such event"),
+        200: json(EventView, "The event"),
+        404: documentedError("No such event"),
         ...adminErrors,
         ...commonErrors,
       },
@@ -161,7 +163,7 @@ export const schedulers = createRouter()
       request: { params: EventParams },
       responses: {
         204: { description: "Cancelled" },
-        404: errorResponse("No such event"),
+        404: documentedError("No such event"),
         ...adminErrors,
         ...commonErrors,
       },
@@ -186,9 +188,9 @@ export const schedulers = createRouter()
       ...adminOnly,
       request: { params: EventParams },
       responses: {
-        200: json(Event, "The revived event"),
-        404: errorResponse("No such event"),
-        409: errorResponse(
+        200: json(EventView, "The revived event"),
+        404: documentedError("No such event"),
+        409: documentedError(
           "The event is not dead, or the pending limit is reached",
         ),
         ...adminErrors,

@@ -5,16 +5,9 @@ import { firstRunAt } from "./run-time";
 import { fail, type Failure } from "../shared/failure";
 import { logObject } from "../shared/object-log";
 import { Schema } from "../shared/sql-schema";
-import { runAction, type Action } from "./actions";
-import {
-  SCHEDULER_SCHEMA,
-  SchedulerStore,
-  type DueEvent,
-  type EventStatus,
-  type ScheduledEvent,
-} from "./store";
-
-export { EVENT_STATUSES, type ScheduledEvent } from "./store";
+import { runAction } from "./actions";
+import type { Action, EventStatus, ScheduledEvent } from "./event";
+import { SCHEDULER_SCHEMA, SchedulerStore, type DueEvent } from "./store";
 
 /** Events one alarm invocation runs; more due ones get an alarm right after it. */
 export const BATCH_SIZE = 50;

@@ -6,11 +6,10 @@ import { cleanText, TEXT_RULE } from "../chat/text-rule";
 import { cleanUser, USER_RULE } from "../identity/user-name";
 import {
   EVENT_STATUSES,
-  MAX_BATCH,
-  MAX_EVENT_PAGE,
+  type Action as ActionType,
   type ScheduledEvent,
-} from "./scheduler";
-import type { Action as ActionType } from "./actions";
+} from "./event";
+import { MAX_BATCH, MAX_EVENT_PAGE } from "./scheduler";
 import { decodeCursor } from "./cursor";
 import { YEAR_MS } from "./run-time";
 import { nameParams, pageLimit } from "../http/route-schemas";
@@ -117,7 +116,7 @@ const ActionView = z
     }),
   ])
   .openapi("ScheduledActionView") satisfies z.ZodType<ActionType>;
-export const Event = z
+export const EventView = z
   .object({
     id: z.string(),
     key: z.string().optional(),
@@ -133,7 +132,7 @@ export const Event = z
 
 export const EventBatch = z
   .object({
-    events: z.array(Event),
+    events: z.array(EventView),
     created: z.array(z.boolean()).openapi({
       description:
         "Per item, in order: false where its key named an existing event",
@@ -142,7 +141,7 @@ export const EventBatch = z
   .openapi("ScheduledEventBatch");
 
 export const EventPage = z
-  .object({ events: z.array(Event), cursor: z.string().nullable() })
+  .object({ events: z.array(EventView), cursor: z.string().nullable() })
   .openapi("ScheduledEventPage");
 
 const Cursor = z

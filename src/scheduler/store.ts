@@ -1,21 +1,5 @@
 import type { SchemaStep } from "../shared/sql-schema";
-import type { Action } from "./actions";
-
-export const EVENT_STATUSES = ["pending", "done", "dead"] as const;
-export type EventStatus = (typeof EVENT_STATUSES)[number];
-
-/** An event as the API shows it; times are epoch ms. */
-export type ScheduledEvent = {
-  id: string;
-  key?: string;
-  runAt: number;
-  cron?: string;
-  action: Action;
-  status: EventStatus;
-  attempts: number;
-  lastError?: string;
-  createdAt: number;
-};
+import type { Action, EventStatus, ScheduledEvent } from "./event";
 
 /** A due event as the alarm sees it: `run` counts completed occurrences (cron) and, with `attempts`, versions the row. */
 export type DueEvent = ScheduledEvent & { run: number };

@@ -1,8 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import type { ExpectStatic } from "vitest";
+import type { ChatMessage as Message } from "../../src/chat/protocol";
 
 export type Frame = { type: string } & Record<string, unknown>;
-export type Message = { id: number; user: string; text: string; at: number };
+export type { ChatMessage as Message } from "../../src/chat/protocol";
 
 const TIMEOUT_MS = 3_000;
 const PRESENCE_FRAMES = new Set(["join", "leave", "presence"]);

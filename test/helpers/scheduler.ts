@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, vi, type ExpectStatic } from "vitest";
-import type { ScheduledEvent, Scheduler } from "../../src/scheduler/scheduler";
+import type { ScheduledEvent } from "../../src/scheduler/event";
+import type { Scheduler } from "../../src/scheduler/scheduler";
 import { ADMIN, api, postJson, uniqueName } from "./http";
 import { tableNames } from "./storage";
 

@@ -1,0 +1,8 @@
+/** A socket that closed since the list was read cannot take a frame; its close is handled elsewhere. */
+export function sendQuietly(ws: WebSocket, frame: string): void {
+  try {
+    ws.send(frame);
+  } catch {
+    // The runtime throws on a socket that is closing or closed.
+  }
+}
