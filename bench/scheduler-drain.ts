@@ -33,12 +33,12 @@ const DRAIN_TIMEOUT_MS = 180_000;
 /** BATCH_SIZE as the Scheduler source declares it, so the check follows the code. */
 export async function schedulerBatchSize(): Promise<number> {
   const source = await readFile(
-    new URL("../src/scheduler/scheduler.ts", import.meta.url),
+    new URL("../src/scheduler/limits.ts", import.meta.url),
     "utf8",
   );
   const match = /export const BATCH_SIZE = (\d+)/.exec(source);
   if (!match)
-    throw new Error("BATCH_SIZE not found in src/scheduler/scheduler.ts");
+    throw new Error("BATCH_SIZE not found in src/scheduler/limits.ts");
   return Number(match[1]);
 }
 

@@ -1,5 +1,5 @@
 // The cursor the scheduler's list route hands out: where the next page starts.
-import type { Position } from "./scheduler";
+import type { Position } from "./rpc";
 
 /** Opaque to clients: base64url of the last event's runAt and id. */
 export function encodeCursor({ runAt, id }: Position): string {

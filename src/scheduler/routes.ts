@@ -11,7 +11,7 @@ import {
 } from "../http/openapi";
 import { encodeCursor } from "./cursor";
 import { requestedRunAt } from "./run-time";
-import type { CreateOptions } from "./scheduler";
+import type { CreateOptions } from "./rpc";
 import {
   BatchBody,
   CreateBody,

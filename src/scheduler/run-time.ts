@@ -1,6 +1,8 @@
 // When a scheduled event first runs: the one place `at`, `delay`, `cron` and `runAt` become a time,
 // for the route (what the request asked) and the object (what it stores).
+import { fail, type Failure } from "../shared/failure";
 import { nextCronRun } from "./cron";
+import type { CreateOptions } from "./rpc";
 
 export const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -29,13 +31,16 @@ export function requestedRunAt(
 }
 
 /** The first run time the object stores: `runAt`, or the cron expression's next occurrence. */
-export function firstRunAt(
-  runAt: number | undefined,
-  cron: string | undefined,
+export function firstRun(
+  { runAt, cron }: CreateOptions,
   nowMs: number,
-): number | null {
+): number | Failure {
   const first = cron === undefined ? runAt : nextCronRun(cron, nowMs);
-  return first === undefined || first === null || !Number.isSafeInteger(first)
-    ? null
-    : first;
+  if (first === undefined || first === null || !Number.isSafeInteger(first)) {
+    return fail(
+      "invalid_request",
+      "give runAt (epoch ms) or a cron expression that fires",
+    );
+  }
+  return first;
 }

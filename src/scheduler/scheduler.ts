@@ -1,49 +1,33 @@
 import { DurableObject } from "cloudflare:workers";
 import { backoffMs } from "../shared/backoff";
 import { nextCronRun } from "./cron";
-import { firstRunAt } from "./run-time";
+import { firstRun } from "./run-time";
 import { fail, type Failure } from "../shared/failure";
 import { logObject } from "../shared/object-log";
 import { Schema } from "../shared/sql-schema";
+import { atIndex, notFound, RolledBack, tooMany } from "./failures";
+import {
+  BATCH_SIZE,
+  DONE_PRUNE_BATCH,
+  DONE_RETENTION_MS,
+  MAX_BATCH,
+  MAX_ERROR_CHARS,
+  MAX_EVENT_ATTEMPTS,
+  MAX_EVENT_PAGE,
+  MAX_PENDING,
+} from "./limits";
 import { runAction } from "./actions";
-import type { Action, EventStatus, ScheduledEvent } from "./event";
+import type { ScheduledEvent } from "./event";
+import type {
+  CreatedMany,
+  CreateManyOptions,
+  Created,
+  CreateOptions,
+  EventPage,
+  EventRef,
+  ListOptions,
+} from "./rpc";
 import { SCHEDULER_SCHEMA, SchedulerStore, type DueEvent } from "./store";
-
-/** Events one alarm invocation runs; more due ones get an alarm right after it. */
-export const BATCH_SIZE = 50;
-/** Runs of one occurrence before the event is dead. */
-export const MAX_EVENT_ATTEMPTS = 8;
-export const MAX_PENDING = 10_000;
-/** Events one `createMany` call takes. */
-export const MAX_BATCH = 100;
-/** The most events one `list` page carries. */
-export const MAX_EVENT_PAGE = 100;
-export const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-/** The most finished events one alarm deletes. */
-const DONE_PRUNE_BATCH = 100;
-const MAX_ERROR_CHARS = 500;
-
-export type CreateOptions = {
-  /** Epoch ms; a past time runs as soon as possible. Ignored when `cron` is given. */
-  runAt?: number;
-  /** 5-field cron, UTC: the event runs at every occurrence and stays pending. */
-  cron?: string;
-  action: Action;
-  /** Unique per scheduler while the event exists: a repeat returns the existing event. */
-  key?: string;
-};
-export type Created = { event: ScheduledEvent; created: boolean };
-export type CreateManyOptions = { events: CreateOptions[] };
-/** In the order given: `created[i]` is false where item i's key named an existing event. */
-export type CreatedMany = { events: ScheduledEvent[]; created: boolean[] };
-export type EventRef = { id: string };
-export type Position = { runAt: number; id: string };
-export type ListOptions = {
-  status?: EventStatus;
-  limit?: number;
-  after?: Position;
-};
-export type EventPage = { events: ScheduledEvent[]; next: Position | null };
 
 /**
  * Any number of scheduled events on the single alarm an object has. Events wait in SQLite, the
@@ -256,43 +240,4 @@ export class Scheduler extends DurableObject<Env> {
   #prune(now: number): void {
     this.#store.pruneDone(now - DONE_RETENTION_MS, DONE_PRUNE_BATCH);
   }
-}
-
-/** The first run time, or the failure that says why there is none. */
-function firstRun(
-  { runAt, cron }: CreateOptions,
-  now: number,
-): number | Failure {
-  return (
-    firstRunAt(runAt, cron, now) ??
-    fail(
-      "invalid_request",
-      "give runAt (epoch ms) or a cron expression that fires",
-    )
-  );
-}
-
-function atIndex({ failure }: Failure, index: number): Failure {
-  return fail(failure.code, `events[${index}]: ${failure.message}`);
-}
-
-/** Thrown inside the batch transaction to roll it back, carrying the item's failure out. */
-class RolledBack extends Error {
-  readonly failure: Failure;
-
-  constructor(failure: Failure) {
-    super(failure.failure.message);
-    this.failure = failure;
-  }
-}
-
-function notFound(id: string): Failure {
-  return fail("not_found", `no event ${id} in this scheduler`);
-}
-
-function tooMany(): Failure {
-  return fail(
-    "limit_exceeded",
-    `a scheduler holds at most ${MAX_PENDING} pending events; cancel some or let them run`,
-  );
 }

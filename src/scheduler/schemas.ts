@@ -9,7 +9,7 @@ import {
   type Action as ActionType,
   type ScheduledEvent,
 } from "./event";
-import { MAX_BATCH, MAX_EVENT_PAGE } from "./scheduler";
+import { MAX_BATCH, MAX_EVENT_PAGE } from "./limits";
 import { decodeCursor } from "./cursor";
 import { YEAR_MS } from "./run-time";
 import { nameParams, pageLimit } from "../http/route-schemas";

@@ -52,7 +52,7 @@ const cases: { path: string; source: string; refused: RegExp | null }[] = [
   },
   {
     path: "src/shared/backoff.ts",
-    source: 'import { MAX_BATCH } from "../scheduler/scheduler";',
+    source: 'import { MAX_BATCH } from "../scheduler/limits";',
     refused: /src\/shared imports no feature/,
   },
   // src/http serves every feature and knows none.

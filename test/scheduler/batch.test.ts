@@ -1,10 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, it, type ExpectStatic } from "vitest";
-import {
-  MAX_BATCH,
-  MAX_PENDING,
-  type Scheduler,
-} from "../../src/scheduler/scheduler";
+import { MAX_BATCH, MAX_PENDING } from "../../src/scheduler/limits";
+import type { Scheduler } from "../../src/scheduler/scheduler";
 import { ADMIN, errorCode, postJson, uniqueName } from "../helpers/http";
 import { meterSql } from "../helpers/sql-meter";
 import {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
-import { BATCH_SIZE } from "../../src/scheduler/scheduler";
+import { BATCH_SIZE } from "../../src/scheduler/limits";
 import { uniqueName } from "../helpers/http";
 import {
   alarmOf,

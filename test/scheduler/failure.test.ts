@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import { MAX_VALUE } from "../../src/counter/counter";
-import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/scheduler";
+import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/limits";
 import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
 import {

@@ -1,10 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
-import {
-  DONE_RETENTION_MS,
-  MAX_PENDING,
-  type Scheduler,
-} from "../../src/scheduler/scheduler";
+import { DONE_RETENTION_MS, MAX_PENDING } from "../../src/scheduler/limits";
+import type { Scheduler } from "../../src/scheduler/scheduler";
 import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
 import {
   advanceTo,
