@@ -15,15 +15,7 @@ import {
   type Message,
 } from "../helpers/chat-client";
 import { postJson, uniqueName } from "../helpers/http";
-import {
-  countByStatus,
-  counterValue,
-  increment,
-  newScheduler,
-  runAlarm,
-  scheduled,
-  useFrozenClock,
-} from "../helpers/scheduler";
+import * as sched from "../helpers/scheduler";
 
 const WAIT_MS = 10_000;
 const WRITERS = 4;
@@ -136,22 +128,22 @@ async function stallRoom(room: string) {
 }
 
 describe("a scheduler aborted mid-alarm", () => {
-  useFrozenClock();
+  sched.useFrozenClock();
 
   it("runs every due event after the abort, each counter effect exactly once", async ({
     expect,
   }) => {
-    const { name, stub } = newScheduler();
+    const { name, stub } = sched.newScheduler();
     const counter = uniqueName("target");
     const room = roomName();
     const increments = 20;
     for (let i = 0; i < increments; i++) {
-      await scheduled(expect, name, {
+      await sched.scheduled(expect, name, {
         at: Date.now(),
-        action: increment(counter),
+        action: sched.increment(counter),
       });
     }
-    await scheduled(expect, name, {
+    await sched.scheduled(expect, name, {
       at: Date.now(),
       action: { type: "chat.post", room, text: "scheduled" },
     });
@@ -161,19 +153,20 @@ describe("a scheduler aborted mid-alarm", () => {
       () => "finished",
       () => "aborted",
     );
-    while ((await counterValue(counter)) < increments) await scheduler.wait(1);
+    while ((await sched.counterValue(counter)) < increments)
+      await scheduler.wait(1);
     await abortAllDurableObjects();
     expect(await firing).toBe("aborted");
 
     for (
       let runs = 0;
-      runs < 10 && (await countByStatus(name)).pending;
+      runs < 10 && (await sched.countByStatus(name)).pending;
       runs++
     ) {
-      await runAlarm(name);
+      await sched.runAlarm(name);
     }
-    expect(await countByStatus(name)).toEqual({ done: increments + 1 });
-    expect(await counterValue(counter)).toBe(increments);
+    expect(await sched.countByStatus(name)).toEqual({ done: increments + 1 });
+    expect(await sched.counterValue(counter)).toBe(increments);
     const posted = await storedMessages(expect, room);
     expect(posted.length).toBeGreaterThanOrEqual(1);
     expect(posted.every((message) => message.text === "scheduled")).toBe(true);

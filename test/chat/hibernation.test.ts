@@ -3,6 +3,7 @@ import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import type { ChatRoom } from "../../src/chat/chat-room";
 import { RATE_LIMIT } from "../../src/chat/protocol";
 import {
+  adaAndGrace,
   ChatClient,
   loadWorker,
   roomName,
@@ -30,10 +31,7 @@ describe("hibernation", () => {
   it("keeps the same sockets talking, with identity and presence intact", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { room, ada, grace } = await adaAndGrace(expect);
 
     await hibernate(expect, room);
 

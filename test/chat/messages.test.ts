@@ -1,6 +1,7 @@
 import { beforeAll, describe, it } from "vitest";
 import { errorCode, postJson } from "../helpers/http";
 import {
+  adaAndGrace,
   ChatClient,
   loadWorker,
   roomName,
@@ -13,10 +14,7 @@ describe("messages", () => {
   it("fans a socket message out to every socket, the sender included", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { room, ada, grace } = await adaAndGrace(expect);
 
     ada.say("  hello  ");
     const seenByAda = await ada.next("message");

@@ -12,6 +12,15 @@ export const roomName = () => `room-${crypto.randomUUID().slice(0, 8)}`;
 
 export const roomStub = (room: string) => env.CHAT_ROOM.getByName(room);
 
+/** Ada and Grace in a new room, Ada past the frame that announced Grace. */
+export async function adaAndGrace(expect: ExpectStatic) {
+  const room = roomName();
+  const { client: ada } = await ChatClient.join(expect, room, "ada");
+  const { client: grace } = await ChatClient.join(expect, room, "grace");
+  await ada.next("join");
+  return { room, ada, grace };
+}
+
 /**
  * For `beforeAll(loadWorker, 60_000)`: the first request imports the Worker's modules, which
  * takes seconds on a busy machine; loading them up front keeps that out of the first test's timeout.
