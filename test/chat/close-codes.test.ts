@@ -4,8 +4,8 @@ import {
   ChatClient,
   closeOf,
   loadWorker,
-  roomName,
   roomStub,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -35,8 +35,7 @@ describe("closing handshakes", () => {
   it("announces one leave per connection, even for a user on two tabs", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const { client: tab1 } = await ChatClient.join(expect, room, "grace");
     const { client: tab2 } = await ChatClient.join(expect, room, "grace");
     // Both joins told first, so the leave is not netted out against the second one.

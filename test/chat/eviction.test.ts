@@ -13,6 +13,7 @@ import {
   storedMessages,
   type Frame,
   type Message,
+  joinNewRoom,
 } from "../helpers/chat-client";
 import { postJson, uniqueName } from "../helpers/http";
 import * as sched from "../helpers/scheduler";
@@ -71,8 +72,7 @@ describe("a chat room interrupted mid-conversation", () => {
   it("keeps every acknowledged message when it is evicted, and fails no request", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const acknowledged: Message[] = [];
     ada.say("before");
     acknowledged.push(strip(await ada.next("message", WAIT_MS)));
@@ -91,8 +91,7 @@ describe("a chat room interrupted mid-conversation", () => {
   it("keeps every acknowledged message when every object is aborted", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const acknowledged: Message[] = [];
     for (const text of ["one", "two", "three"]) {
       ada.say(text);

@@ -6,8 +6,8 @@ import {
   adaAndGrace,
   ChatClient,
   loadWorker,
-  roomName,
   roomStub,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -54,8 +54,7 @@ describe("hibernation", () => {
   });
 
   it("answers ping with pong while hibernated", async ({ expect }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     await evictDurableObject(roomStub(room));
     expect(await ada.drain()).toEqual([]);
   });
@@ -63,8 +62,7 @@ describe("hibernation", () => {
   it("keeps a connection's rate-limit window across a hibernation", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     for (let i = 0; i < RATE_LIMIT.messages; i++) ada.say(`m${i}`);
     for (let i = 0; i < RATE_LIMIT.messages; i++) await ada.next("message");
 

@@ -6,6 +6,7 @@ import {
   loadWorker,
   roomName,
   storedMessages,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -36,8 +37,7 @@ describe("messages", () => {
   it("delivers 100 messages to everyone in one order, with increasing ids", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
+    const { room, client: grace } = await joinNewRoom(expect, "grace");
     // Five senders of 20 each: one connection may send only 20 per 10 s.
     const senders: ChatClient[] = [];
     for (let s = 0; s < 5; s++) {
@@ -71,8 +71,7 @@ describe("messages", () => {
   it("stores and broadcasts a message posted over HTTP, trimmed", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const res = await postJson(`/api/rooms/${room}/messages`, {
       user: " scheduler ",
       text: "\tready\n",

@@ -73,6 +73,15 @@ export async function scheduled(
   return res.json<ScheduledEvent>();
 }
 
+/** Creates an event due now through the API. */
+export function dueNow(
+  expect: ExpectStatic,
+  scheduler: string,
+  action: unknown,
+): Promise<ScheduledEvent> {
+  return scheduled(expect, scheduler, { at: Date.now(), action });
+}
+
 export async function eventOf(
   expect: ExpectStatic,
   scheduler: string,

@@ -13,10 +13,7 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
   }) => {
     const { name, stub } = sched.newScheduler();
     const counter = uniqueName("c");
-    const event = await sched.scheduled(expect, name, {
-      at: Date.now(),
-      action: sched.increment(counter, 7),
-    });
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 7));
     // Both runs read the same due event before either records it, as a redelivered alarm would.
     await runInDurableObject(stub, (instance: Scheduler) =>
       Promise.all([instance.alarm(), instance.alarm()]),
@@ -33,10 +30,7 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
   }) => {
     const { name, stub } = sched.newScheduler();
     const counter = uniqueName("c");
-    const event = await sched.scheduled(expect, name, {
-      at: Date.now(),
-      action: sched.increment(counter, 7),
-    });
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 7));
     await sched.runAlarm(name);
     expect(await sched.counterValue(counter)).toBe(7);
     // As if the object died after the RPC but before its own write landed: the event is pending

@@ -28,10 +28,7 @@ describe("failing events", { timeout: 30_000 }, () => {
   }) => {
     const { name } = sched.newScheduler();
     const counter = await nearlyFullCounter();
-    const event = await sched.scheduled(expect, name, {
-      at: Date.now(),
-      action: sched.increment(counter, 2),
-    });
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
     let latest: sched.ScheduledEvent = event;
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       sched.advanceTo(expect, latest.runAt);
@@ -91,10 +88,7 @@ describe("failing events", { timeout: 30_000 }, () => {
   }) => {
     const { name } = sched.newScheduler();
     const counter = await nearlyFullCounter();
-    const event = await sched.scheduled(expect, name, {
-      at: Date.now(),
-      action: sched.increment(counter, 2),
-    });
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       sched.advanceTo(
         expect,
@@ -139,10 +133,11 @@ describe("failing events", { timeout: 30_000 }, () => {
     expect(await errorCode(notDead)).toBe("not_dead");
     expect(await sched.eventOf(expect, name, pending.id)).toEqual(pending);
 
-    const done = await sched.scheduled(expect, name, {
-      at: Date.now(),
-      action: sched.increment(uniqueName("c")),
-    });
+    const done = await sched.dueNow(
+      expect,
+      name,
+      sched.increment(uniqueName("c")),
+    );
     await sched.runAlarm(name);
     const doneRetry = await retry(name, done.id);
     expect(doneRetry.status).toBe(409);
