@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   joinRoom,
   openPage,
@@ -9,7 +9,7 @@ import {
   uncaughtErrors,
   until,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 const HOOKS = [
   "counter-value",
@@ -32,13 +32,7 @@ const HOOKS = [
 const STRICT_CSP =
   "default-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 test("GET / serves the page with every data-testid hook of the spec", async () => {
   const res = await fetch(stack.server.url);

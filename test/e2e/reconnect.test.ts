@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   joinRoom,
   openPage,
@@ -9,18 +9,12 @@ import {
   uncaughtErrors,
   until,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 // More than one welcome carries (200), so the page must also page through the HTTP history.
 const MISSED = 230;
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 type Message = { id: number; user: string; text: string };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Page } from "playwright-core";
 import {
   joinRoom,
@@ -9,18 +9,12 @@ import {
   uncaughtErrors,
   until,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 const TOKEN = "e2e-admin-token";
 
 // As deployed: admin routes need the token.
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start({ ADMIN_AUTH: "required", API_TOKEN: TOKEN });
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile({ ADMIN_AUTH: "required", API_TOKEN: TOKEN });
 
 const tokenForm = (page: Page) => page.locator("#admin-token-form");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Page } from "playwright-core";
 import {
   joinRoom,
@@ -9,15 +9,9 @@ import {
   uncaughtErrors,
   until,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 const pending = (page: Page) =>
   page.getByTestId("schedule-list").locator("li").allTextContents();
