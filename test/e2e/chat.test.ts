@@ -10,6 +10,7 @@ import {
   shownMessages,
   uncaughtErrors,
   until,
+  untilPanelError,
 } from "./browser.ts";
 import { stackForFile } from "./stack.ts";
 
@@ -88,12 +89,11 @@ test("sending faster than the room allows shows the room's refusal", async () =>
   const page = await openPage(stack.browser, stack.server.url);
   await joinRoom(page, room, "mallory");
   for (let i = 0; i < 21; i++) await say(page, `spam ${i}`);
-  await until(
+  await untilPanelError(
+    page,
+    "chat",
+    "too many messages",
     "the rate-limit error",
-    async () =>
-      (await page.locator("#chat .error").textContent())?.includes(
-        "too many messages",
-      ) || undefined,
   );
   await until(
     "the 20 allowed messages",

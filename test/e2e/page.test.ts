@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  assertInvalid,
   joinRoom,
   openPage,
   screenshot,
-  shownMessages,
   textOf,
   uncaughtErrors,
   until,
+  untilShown,
 } from "./browser.ts";
 import { stackForFile } from "./stack.ts";
 
@@ -86,12 +87,7 @@ test("the page works under a strict Content-Security-Policy", async () => {
   await joinRoom(page, "csp", "csp-checker");
   await page.getByTestId("chat-input").fill("under CSP");
   await page.getByTestId("chat-send").click();
-  await until(
-    "the message over the WebSocket",
-    async () =>
-      (await shownMessages(page)).some((m) => m.text === "under CSP") ||
-      undefined,
-  );
+  await untilShown(page, "under CSP", "the message over the WebSocket");
   assert.deepEqual(violations, []);
   assert.deepEqual(uncaughtErrors(page), []);
 
@@ -128,14 +124,7 @@ test("a bad room name is refused before anything connects", async () => {
   const room = page.getByTestId("chat-room");
   await room.fill("no spaces allowed");
   await page.getByTestId("chat-join").click();
-  assert.equal(
-    await room.evaluate((el) => (el as HTMLInputElement).validity.valid),
-    false,
-  );
-  assert.match(
-    await room.evaluate((el) => (el as HTMLInputElement).validationMessage),
-    /.+/,
-  );
+  await assertInvalid(room);
   assert.equal(await page.getByTestId("chat-input").isDisabled(), true);
   assert.deepEqual(sockets, []);
 });

@@ -73,13 +73,14 @@ export async function scheduled(
   return res.json<ScheduledEvent>();
 }
 
-/** Creates an event due now through the API. */
+/** Creates an event due now through the API, with `key` when given. */
 export function dueNow(
   expect: ExpectStatic,
   scheduler: string,
   action: unknown,
+  key?: string,
 ): Promise<ScheduledEvent> {
-  return scheduled(expect, scheduler, { at: Date.now(), action });
+  return scheduled(expect, scheduler, { at: Date.now(), key, action });
 }
 
 export async function eventOf(
