@@ -1,10 +1,9 @@
 import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import { MAX_FRAME_BYTES, RATE_LIMIT } from "../../src/chat/protocol";
 import {
-  ChatClient,
+  adaAndGrace,
   closeOf,
   loadWorker,
-  roomName,
   storedMessages,
 } from "../helpers/chat-client";
 
@@ -12,10 +11,7 @@ beforeAll(loadWorker, 60_000);
 
 /** A room with one stored message, two members, and the join already seen. */
 async function busyRoom(expect: ExpectStatic) {
-  const room = roomName();
-  const { client: ada } = await ChatClient.join(expect, room, "ada");
-  const { client: grace } = await ChatClient.join(expect, room, "grace");
-  await ada.next("join");
+  const { room, ada, grace } = await adaAndGrace(expect);
   ada.say("the only message");
   await ada.next("message");
   await grace.next("message");

@@ -1,10 +1,11 @@
 import { beforeAll, describe, it } from "vitest";
 import {
+  adaAndGrace,
   ChatClient,
   closeOf,
   loadWorker,
-  roomName,
   roomStub,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -13,10 +14,7 @@ describe("closing handshakes", () => {
   it("echoes the client's close code and announces the leave", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { ada, grace } = await adaAndGrace(expect);
     grace.ws.close(4000, "done for today");
     const close = await closeOf(grace);
     expect(close.code).toBe(4000);
@@ -26,10 +24,7 @@ describe("closing handshakes", () => {
   it("answers a close without a code (1005) normally, never echoing the reserved code", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { room, ada, grace } = await adaAndGrace(expect);
     grace.ws.close();
     await closeOf(grace);
     // Echoing 1005 would throw in webSocketClose before the leave went out.
@@ -40,8 +35,7 @@ describe("closing handshakes", () => {
   it("announces one leave per connection, even for a user on two tabs", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const { client: tab1 } = await ChatClient.join(expect, room, "grace");
     const { client: tab2 } = await ChatClient.join(expect, room, "grace");
     // Both joins told first, so the leave is not netted out against the second one.

@@ -10,6 +10,7 @@ import {
   roomName,
   roomStub,
   storedMessages,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -25,8 +26,7 @@ describe("deleting a room", () => {
   it("closes every socket with 1001 and leaves an empty room", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const { client: grace } = await ChatClient.join(expect, room, "grace");
     ada.say("soon gone");
     await ada.next("join");
@@ -62,8 +62,7 @@ describe("deleting a room", () => {
   it("refuses a delete without the admin token and changes nothing", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     ada.say("keep me");
     await ada.next("message");
     const refused: Record<string, string>[] = [

@@ -13,17 +13,10 @@ import {
   storedMessages,
   type Frame,
   type Message,
+  joinNewRoom,
 } from "../helpers/chat-client";
 import { postJson, uniqueName } from "../helpers/http";
-import {
-  countByStatus,
-  counterValue,
-  increment,
-  newScheduler,
-  runAlarm,
-  scheduled,
-  useFrozenClock,
-} from "../helpers/scheduler";
+import * as sched from "../helpers/scheduler";
 
 const WAIT_MS = 10_000;
 const WRITERS = 4;
@@ -79,8 +72,7 @@ describe("a chat room interrupted mid-conversation", () => {
   it("keeps every acknowledged message when it is evicted, and fails no request", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const acknowledged: Message[] = [];
     ada.say("before");
     acknowledged.push(strip(await ada.next("message", WAIT_MS)));
@@ -99,8 +91,7 @@ describe("a chat room interrupted mid-conversation", () => {
   it("keeps every acknowledged message when every object is aborted", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const acknowledged: Message[] = [];
     for (const text of ["one", "two", "three"]) {
       ada.say(text);
@@ -136,22 +127,22 @@ async function stallRoom(room: string) {
 }
 
 describe("a scheduler aborted mid-alarm", () => {
-  useFrozenClock();
+  sched.useFrozenClock();
 
   it("runs every due event after the abort, each counter effect exactly once", async ({
     expect,
   }) => {
-    const { name, stub } = newScheduler();
+    const { name, stub } = sched.newScheduler();
     const counter = uniqueName("target");
     const room = roomName();
     const increments = 20;
     for (let i = 0; i < increments; i++) {
-      await scheduled(expect, name, {
+      await sched.scheduled(expect, name, {
         at: Date.now(),
-        action: increment(counter),
+        action: sched.increment(counter),
       });
     }
-    await scheduled(expect, name, {
+    await sched.scheduled(expect, name, {
       at: Date.now(),
       action: { type: "chat.post", room, text: "scheduled" },
     });
@@ -161,19 +152,20 @@ describe("a scheduler aborted mid-alarm", () => {
       () => "finished",
       () => "aborted",
     );
-    while ((await counterValue(counter)) < increments) await scheduler.wait(1);
+    while ((await sched.counterValue(counter)) < increments)
+      await scheduler.wait(1);
     await abortAllDurableObjects();
     expect(await firing).toBe("aborted");
 
     for (
       let runs = 0;
-      runs < 10 && (await countByStatus(name)).pending;
+      runs < 10 && (await sched.countByStatus(name)).pending;
       runs++
     ) {
-      await runAlarm(name);
+      await sched.runAlarm(name);
     }
-    expect(await countByStatus(name)).toEqual({ done: increments + 1 });
-    expect(await counterValue(counter)).toBe(increments);
+    expect(await sched.countByStatus(name)).toEqual({ done: increments + 1 });
+    expect(await sched.counterValue(counter)).toBe(increments);
     const posted = await storedMessages(expect, room);
     expect(posted.length).toBeGreaterThanOrEqual(1);
     expect(posted.every((message) => message.text === "scheduled")).toBe(true);

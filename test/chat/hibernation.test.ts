@@ -3,10 +3,11 @@ import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import type { ChatRoom } from "../../src/chat/chat-room";
 import { RATE_LIMIT } from "../../src/chat/protocol";
 import {
+  adaAndGrace,
   ChatClient,
   loadWorker,
-  roomName,
   roomStub,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -30,10 +31,7 @@ describe("hibernation", () => {
   it("keeps the same sockets talking, with identity and presence intact", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { room, ada, grace } = await adaAndGrace(expect);
 
     await hibernate(expect, room);
 
@@ -56,8 +54,7 @@ describe("hibernation", () => {
   });
 
   it("answers ping with pong while hibernated", async ({ expect }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     await evictDurableObject(roomStub(room));
     expect(await ada.drain()).toEqual([]);
   });
@@ -65,8 +62,7 @@ describe("hibernation", () => {
   it("keeps a connection's rate-limit window across a hibernation", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     for (let i = 0; i < RATE_LIMIT.messages; i++) ada.say(`m${i}`);
     for (let i = 0; i < RATE_LIMIT.messages; i++) await ada.next("message");
 

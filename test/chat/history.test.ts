@@ -9,6 +9,7 @@ import {
   roomName,
   roomStub,
   type Message,
+  adaAndGrace,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -125,10 +126,7 @@ describe("history paging", () => {
   it("misses nothing across a reconnect with after=<last id seen>", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { room, ada, grace } = await adaAndGrace(expect);
     ada.say("before");
     await ada.next("message");
     const last = (await grace.next("message")).id as number;

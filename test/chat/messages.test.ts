@@ -1,10 +1,12 @@
 import { beforeAll, describe, it } from "vitest";
 import { errorCode, postJson } from "../helpers/http";
 import {
+  adaAndGrace,
   ChatClient,
   loadWorker,
   roomName,
   storedMessages,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -13,10 +15,7 @@ describe("messages", () => {
   it("fans a socket message out to every socket, the sender included", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
-    await ada.next("join");
+    const { room, ada, grace } = await adaAndGrace(expect);
 
     ada.say("  hello  ");
     const seenByAda = await ada.next("message");
@@ -38,8 +37,7 @@ describe("messages", () => {
   it("delivers 100 messages to everyone in one order, with increasing ids", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: grace } = await ChatClient.join(expect, room, "grace");
+    const { room, client: grace } = await joinNewRoom(expect, "grace");
     // Five senders of 20 each: one connection may send only 20 per 10 s.
     const senders: ChatClient[] = [];
     for (let s = 0; s < 5; s++) {
@@ -73,8 +71,7 @@ describe("messages", () => {
   it("stores and broadcasts a message posted over HTTP, trimmed", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const res = await postJson(`/api/rooms/${room}/messages`, {
       user: " scheduler ",
       text: "\tready\n",

@@ -5,6 +5,7 @@ import {
   closeOf,
   loadWorker,
   roomName,
+  joinNewRoom,
 } from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
@@ -40,8 +41,7 @@ describe("presence", () => {
   it("announces joins and leaves to the others, not to the socket itself", async ({
     expect,
   }) => {
-    const room = roomName();
-    const { client: ada } = await ChatClient.join(expect, room, "ada");
+    const { room, client: ada } = await joinNewRoom(expect, "ada");
     const { client: grace } = await ChatClient.join(expect, room, "grace");
     expect(await ada.next("join")).toEqual({ type: "join", user: "grace" });
     expect(await grace.drain()).toEqual([]);
@@ -53,8 +53,7 @@ describe("presence", () => {
   });
 
   it("counts a user once per connection", async ({ expect }) => {
-    const room = roomName();
-    const { client: tab1 } = await ChatClient.join(expect, room, "ada");
+    const { room, client: tab1 } = await joinNewRoom(expect, "ada");
     const { welcome } = await ChatClient.join(expect, room, "ada");
     expect(welcome.online).toEqual(["ada", "ada"]);
     expect(await tab1.next("join")).toEqual({ type: "join", user: "ada" });

@@ -1,8 +1,14 @@
+import assert from "node:assert/strict";
 // Helpers for browser tests: the system Chromium driven by playwright-core, and small waits with
 // bounded timeouts (no fixed sleeps).
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type Locator,
+  type Page,
+} from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const RESULTS_DIR = fileURLToPath(
@@ -72,6 +78,44 @@ export async function until<T>(
       });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Waits until the page shows a message with `text`. */
+export async function untilShown(
+  page: Page,
+  text: string,
+  what: string,
+): Promise<void> {
+  await until(what, async () =>
+    (await shownMessages(page)).some((m) => m.text === text),
+  );
+}
+
+/** Waits until the error line of the panel with id `panel` says `part`. */
+export async function untilPanelError(
+  page: Page,
+  panel: string,
+  part: string,
+  what: string,
+): Promise<void> {
+  await until(
+    what,
+    async () =>
+      (await page.locator(`#${panel} .error`).textContent())?.includes(part) ||
+      undefined,
+  );
+}
+
+/** Asserts the browser's own form validation refuses what `field` holds. */
+export async function assertInvalid(field: Locator): Promise<void> {
+  assert.equal(
+    await field.evaluate((el) => (el as HTMLInputElement).validity.valid),
+    false,
+  );
+  assert.match(
+    await field.evaluate((el) => (el as HTMLInputElement).validationMessage),
+    /.+/,
+  );
 }
 
 export async function textOf(page: Page, testId: string): Promise<string> {

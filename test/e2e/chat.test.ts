@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Page } from "playwright-core";
 import {
   joinRoom,
@@ -10,16 +10,11 @@ import {
   shownMessages,
   uncaughtErrors,
   until,
+  untilPanelError,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 async function say(page: Page, text: string) {
   await page.getByTestId("chat-input").fill(text);
@@ -94,12 +89,11 @@ test("sending faster than the room allows shows the room's refusal", async () =>
   const page = await openPage(stack.browser, stack.server.url);
   await joinRoom(page, room, "mallory");
   for (let i = 0; i < 21; i++) await say(page, `spam ${i}`);
-  await until(
+  await untilPanelError(
+    page,
+    "chat",
+    "too many messages",
     "the rate-limit error",
-    async () =>
-      (await page.locator("#chat .error").textContent())?.includes(
-        "too many messages",
-      ) || undefined,
   );
   await until(
     "the 20 allowed messages",

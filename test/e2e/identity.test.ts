@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import {
   joinRoom,
@@ -9,24 +9,18 @@ import {
   textOf,
   until,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 // As staging and production run it: chat users need a credential the Worker verifies. Admin
 // auth stays off (loopback), so the page mints credentials without asking for a token.
-let stack: Stack;
 let output = "";
-before(async () => {
-  stack = await Stack.start(
-    {
-      IDENTITY_MODE: "verified",
-      SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
-    },
-    (text) => (output += text),
-  );
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile(
+  {
+    IDENTITY_MODE: "verified",
+    SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
+  },
+  (text) => (output += text),
+);
 
 async function pageIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
+  assertInvalid,
   joinRoom,
   openPage,
   screenshot,
-  shownMessages,
   textOf,
   uncaughtErrors,
   until,
+  untilShown,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 const HOOKS = [
   "counter-value",
@@ -32,13 +33,7 @@ const HOOKS = [
 const STRICT_CSP =
   "default-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 test("GET / serves the page with every data-testid hook of the spec", async () => {
   const res = await fetch(stack.server.url);
@@ -92,12 +87,7 @@ test("the page works under a strict Content-Security-Policy", async () => {
   await joinRoom(page, "csp", "csp-checker");
   await page.getByTestId("chat-input").fill("under CSP");
   await page.getByTestId("chat-send").click();
-  await until(
-    "the message over the WebSocket",
-    async () =>
-      (await shownMessages(page)).some((m) => m.text === "under CSP") ||
-      undefined,
-  );
+  await untilShown(page, "under CSP", "the message over the WebSocket");
   assert.deepEqual(violations, []);
   assert.deepEqual(uncaughtErrors(page), []);
 
@@ -134,14 +124,7 @@ test("a bad room name is refused before anything connects", async () => {
   const room = page.getByTestId("chat-room");
   await room.fill("no spaces allowed");
   await page.getByTestId("chat-join").click();
-  assert.equal(
-    await room.evaluate((el) => (el as HTMLInputElement).validity.valid),
-    false,
-  );
-  assert.match(
-    await room.evaluate((el) => (el as HTMLInputElement).validationMessage),
-    /.+/,
-  );
+  await assertInvalid(room);
   assert.equal(await page.getByTestId("chat-input").isDisabled(), true);
   assert.deepEqual(sockets, []);
 });

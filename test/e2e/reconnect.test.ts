@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   joinRoom,
   openPage,
@@ -8,19 +8,15 @@ import {
   textOf,
   uncaughtErrors,
   until,
+  untilPanelError,
+  untilShown,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 // More than one welcome carries (200), so the page must also page through the HTTP history.
 const MISSED = 230;
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 type Message = { id: number; user: string; text: string };
 
@@ -66,13 +62,7 @@ test("after a server restart the page reconnects and shows what it missed, once 
       (await textOf(page, "chat-status")).includes("reconnecting") || undefined,
   );
   await page.getByTestId("counter-increment").click();
-  await until(
-    "the counter's error",
-    async () =>
-      (await page.locator("#counter .error").textContent())?.includes(
-        "Not saved",
-      ) || undefined,
-  );
+  await untilPanelError(page, "counter", "Not saved", "the counter's error");
 
   // Held offline while the server restarts and the messages are posted, so they can reach the
   // page only through the catch-up (the welcome after `after=`, then HTTP pages), not live.
@@ -97,11 +87,10 @@ test("after a server restart the page reconnects and shows what it missed, once 
   );
   await page.getByTestId("chat-input").fill("back online");
   await page.getByTestId("chat-send").click();
-  await until(
+  await untilShown(
+    page,
+    "back online",
     "the page's own message after the reconnect",
-    async () =>
-      (await shownMessages(page)).some((m) => m.text === "back online") ||
-      undefined,
   );
 
   await page.getByTestId("counter-increment").click();

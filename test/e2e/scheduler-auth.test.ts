@@ -1,26 +1,21 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Page } from "playwright-core";
 import {
   joinRoom,
   openPage,
-  shownMessages,
   uncaughtErrors,
   until,
+  untilPanelError,
+  untilShown,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
 const TOKEN = "e2e-admin-token";
 
 // As deployed: admin routes need the token.
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start({ ADMIN_AUTH: "required", API_TOKEN: TOKEN });
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile({ ADMIN_AUTH: "required", API_TOKEN: TOKEN });
 
 const tokenForm = (page: Page) => page.locator("#admin-token-form");
 
@@ -48,12 +43,7 @@ test("when an admin route answers 401 the page asks for the token, and keeps it 
   await page.getByTestId("schedule-text").fill("with a token");
   await page.getByTestId("schedule-delay").fill("1");
   await page.getByTestId("schedule-submit").click();
-  await until(
-    "the scheduled message",
-    async () =>
-      (await shownMessages(page)).some((m) => m.text === "with a token") ||
-      undefined,
-  );
+  await untilShown(page, "with a token", "the scheduled message");
 
   await page.reload();
   await joinRoom(page, room, "ivan");
@@ -72,11 +62,5 @@ test("cancelling the token question shows why the scheduler is unavailable", asy
   await joinRoom(page, room, "judy");
   await tokenForm(page).waitFor({ state: "visible" });
   await tokenForm(page).getByRole("button", { name: "Cancel" }).click();
-  await until(
-    "the error",
-    async () =>
-      (await page.locator("#scheduler .error").textContent())?.includes(
-        "admin route",
-      ) || undefined,
-  );
+  await untilPanelError(page, "scheduler", "admin route", "the error");
 });

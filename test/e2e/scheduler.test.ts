@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Page } from "playwright-core";
 import {
+  assertInvalid,
   joinRoom,
   openPage,
   shownMessages,
   uncaughtErrors,
   until,
 } from "./browser.ts";
-import { Stack } from "./stack.ts";
+import { stackForFile } from "./stack.ts";
 
-let stack: Stack;
-before(async () => {
-  stack = await Stack.start();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackForFile();
 
 const pending = (page: Page) =>
   page.getByTestId("schedule-list").locator("li").allTextContents();
@@ -89,14 +84,7 @@ test("a bad delay is explained and nothing is scheduled", async () => {
   await page.getByTestId("schedule-text").fill("too soon");
   await delay.fill("0");
   await page.getByTestId("schedule-submit").click();
-  assert.equal(
-    await delay.evaluate((el) => (el as HTMLInputElement).validity.valid),
-    false,
-  );
-  assert.match(
-    await delay.evaluate((el) => (el as HTMLInputElement).validationMessage),
-    /.+/,
-  );
+  await assertInvalid(delay);
   const res = await fetch(
     `${stack.server.url}/api/schedulers/${room}/events?status=pending`,
   );

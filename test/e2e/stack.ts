@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import type { Browser } from "playwright-core";
 import {
   startDev,
@@ -58,4 +59,37 @@ export class Stack {
     await this.server.stop();
     await rm(this.#devOptions.persistTo, { recursive: true, force: true });
   }
+}
+
+/** What a test reads of its file's stack. */
+export type StackHandle = Pick<
+  Stack,
+  "server" | "browser" | "startServerAgain"
+>;
+
+/** The file's stack: started before its first test, closed after its last. */
+export function stackForFile(
+  ...args: Parameters<typeof Stack.start>
+): StackHandle {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await Stack.start(...args);
+  });
+  after(async () => {
+    await stack?.close();
+  });
+  const started = (): Stack => {
+    if (!stack)
+      throw new Error("the stack starts before the file's first test");
+    return stack;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get browser() {
+      return started().browser;
+    },
+    startServerAgain: () => started().startServerAgain(),
+  };
 }

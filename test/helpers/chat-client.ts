@@ -12,6 +12,21 @@ export const roomName = () => `room-${crypto.randomUUID().slice(0, 8)}`;
 
 export const roomStub = (room: string) => env.CHAT_ROOM.getByName(room);
 
+/** `user` joined to a new room, past the welcome. */
+export async function joinNewRoom(expect: ExpectStatic, user: string) {
+  const room = roomName();
+  const { client } = await ChatClient.join(expect, room, user);
+  return { room, client };
+}
+
+/** Ada and Grace in a new room, Ada past the frame that announced Grace. */
+export async function adaAndGrace(expect: ExpectStatic) {
+  const { room, client: ada } = await joinNewRoom(expect, "ada");
+  const { client: grace } = await ChatClient.join(expect, room, "grace");
+  await ada.next("join");
+  return { room, ada, grace };
+}
+
 /**
  * For `beforeAll(loadWorker, 60_000)`: the first request imports the Worker's modules, which
  * takes seconds on a busy machine; loading them up front keeps that out of the first test's timeout.

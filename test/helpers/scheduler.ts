@@ -73,6 +73,16 @@ export async function scheduled(
   return res.json<ScheduledEvent>();
 }
 
+/** Creates an event due now through the API, with `key` when given. */
+export function dueNow(
+  expect: ExpectStatic,
+  scheduler: string,
+  action: unknown,
+  key?: string,
+): Promise<ScheduledEvent> {
+  return scheduled(expect, scheduler, { at: Date.now(), key, action });
+}
+
 export async function eventOf(
   expect: ExpectStatic,
   scheduler: string,

@@ -159,18 +159,18 @@ describe("each mistake fails with what to do", () => {
   });
 });
 
-describe("tags on main are append-only", () => {
-  /** A repository whose main branch has committed the valid fixture once. */
-  async function repository(): Promise<{ dir: string; config: string }> {
-    const dir = await mkdtemp(join(scratch, "repo-"));
-    await cp(join(FIXTURES, "valid"), join(dir, "valid"), { recursive: true });
-    await cp(join(FIXTURES, "worker.ts"), join(dir, "worker.ts"));
-    await git(dir, "init", "-q", "-b", "main");
-    await git(dir, "add", ".");
-    await git(dir, "commit", "-q", "-m", "v1 to v4");
-    return { dir, config: join(dir, "valid", "wrangler.jsonc") };
-  }
+/** A repository whose main branch has committed the valid fixture once. */
+async function repository(): Promise<{ dir: string; config: string }> {
+  const dir = await mkdtemp(join(scratch, "repo-"));
+  await cp(join(FIXTURES, "valid"), join(dir, "valid"), { recursive: true });
+  await cp(join(FIXTURES, "worker.ts"), join(dir, "worker.ts"));
+  await git(dir, "init", "-q", "-b", "main");
+  await git(dir, "add", ".");
+  await git(dir, "commit", "-q", "-m", "v1 to v4");
+  return { dir, config: join(dir, "valid", "wrangler.jsonc") };
+}
 
+describe("tags on main are append-only", () => {
   test("an edited old tag fails and says to append a new one", async () => {
     const { config } = await repository();
     await edit(
@@ -288,13 +288,7 @@ describe("tags on main are append-only", () => {
 
 describe("switching to exports", () => {
   test("replacing every tag with the exports map it adds up to passes", async () => {
-    const dir = await mkdtemp(join(scratch, "repo-"));
-    await cp(join(FIXTURES, "valid"), join(dir, "valid"), { recursive: true });
-    await cp(join(FIXTURES, "worker.ts"), join(dir, "worker.ts"));
-    await git(dir, "init", "-q", "-b", "main");
-    await git(dir, "add", ".");
-    await git(dir, "commit", "-q", "-m", "v1 to v4");
-    const config = join(dir, "valid", "wrangler.jsonc");
+    const { config } = await repository();
     const text = await readFile(config, "utf8");
     const tags = text.slice(
       text.indexOf(`"migrations"`),

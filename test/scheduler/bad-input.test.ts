@@ -19,6 +19,60 @@ function withAction(action: unknown): Record<string, unknown> {
   return { delay: 5, action };
 }
 
+/** Times that are wrong, each with a valid action: 400 invalid_request. */
+const badTimes = (): [what: string, when: Record<string, unknown>][] => [
+  ["no time at all", {}],
+  ["at and delay", { at: Date.now(), delay: 5 }],
+  ["delay and cron", { delay: 5, cron: "* * * * *" }],
+  ["at and cron", { at: Date.now(), cron: "* * * * *" }],
+  ["a negative at", { at: -1 }],
+  ["a fractional at", { at: Date.now() + 0.5 }],
+  ["an at that is not a date", { at: "tomorrow" }],
+  ["an ISO at without a time zone", { at: "2099-01-01T00:00:00" }],
+  ["a date-only at", { at: "2099-01-01" }],
+  ["an at more than a year ahead", { at: Date.now() + YEAR_MS + 1 }],
+  [
+    "an ISO at more than a year ahead",
+    { at: new Date(Date.now() + YEAR_MS + 60_000).toISOString() },
+  ],
+  ["a boolean at", { at: true }],
+  ["a zero delay", { delay: 0 }],
+  ["a negative delay", { delay: -5 }],
+  ["a delay over a year", { delay: YEAR_MS / 1000 + 1 }],
+  ["a string delay", { delay: "5" }],
+  ["a cron that is not cron", { cron: "every day" }],
+  ["a cron minute of 61", { cron: "61 * * * *" }],
+  ["a 6-field cron", { cron: "*/5 * * * * *" }],
+  ["a cron that never fires", { cron: "0 0 30 2 *" }],
+  ["an empty cron", { cron: "" }],
+  ["a numeric cron", { cron: 5 }],
+];
+
+/** Actions that are wrong, each due in 5 s: 400 invalid_request. */
+const badActions: [what: string, action: unknown][] = [
+  ["an action that is not an object", "counter.increment"],
+  ["an unknown action type", { type: "email.send", to: "a@b" }],
+  ["an action without a type", { counter: "c" }],
+  ["a counter action without a counter", { type: "counter.increment" }],
+  ["a bad counter name", { ...counterAction, counter: "a b" }],
+  [
+    "a counter name of 65 characters",
+    { ...counterAction, counter: "x".repeat(65) },
+  ],
+  ["a zero by", { ...counterAction, by: 0 }],
+  ["a fractional by", { ...counterAction, by: 1.5 }],
+  ["a by over a million", { ...counterAction, by: 1_000_001 }],
+  ["a string by", { ...counterAction, by: "2" }],
+  ["a chat action without text", { type: "chat.post", room: "lobby" }],
+  ["a chat action without a room", { type: "chat.post", text: "hi" }],
+  ["a blank text", { ...chatAction, text: "   " }],
+  ["a text of 2001 characters", { ...chatAction, text: "x".repeat(2001) }],
+  ["a bad room name", { ...chatAction, room: "../lobby" }],
+  ["a blank user", { ...chatAction, user: " " }],
+  ["a user of 33 characters", { ...chatAction, user: "u".repeat(33) }],
+  ["a user with a control character", { ...chatAction, user: "a\u0007b" }],
+];
+
 /** A function, because some bodies are relative to the (frozen) clock. */
 const badBodies = (): Case[] => [
   ["malformed JSON", "{delay: 5", "invalid_json"],
@@ -30,166 +84,11 @@ const badBodies = (): Case[] => [
     { ...withAction(counterAction), extra: 1 },
     "unknown_field",
   ],
-  ["no time at all", { action: counterAction }, "invalid_request"],
-  [
-    "at and delay",
-    { at: Date.now(), delay: 5, action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "delay and cron",
-    { delay: 5, cron: "* * * * *", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "at and cron",
-    { at: Date.now(), cron: "* * * * *", action: counterAction },
-    "invalid_request",
-  ],
-  ["a negative at", { at: -1, action: counterAction }, "invalid_request"],
-  [
-    "a fractional at",
-    { at: Date.now() + 0.5, action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "an at that is not a date",
-    { at: "tomorrow", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "an ISO at without a time zone",
-    { at: "2099-01-01T00:00:00", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "a date-only at",
-    { at: "2099-01-01", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "an at more than a year ahead",
-    { at: Date.now() + YEAR_MS + 1, action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "an ISO at more than a year ahead",
-    {
-      at: new Date(Date.now() + YEAR_MS + 60_000).toISOString(),
-      action: counterAction,
-    },
-    "invalid_request",
-  ],
-  ["a boolean at", { at: true, action: counterAction }, "invalid_request"],
-  ["a zero delay", { delay: 0, action: counterAction }, "invalid_request"],
-  ["a negative delay", { delay: -5, action: counterAction }, "invalid_request"],
-  [
-    "a delay over a year",
-    { delay: YEAR_MS / 1000 + 1, action: counterAction },
-    "invalid_request",
-  ],
-  ["a string delay", { delay: "5", action: counterAction }, "invalid_request"],
-  [
-    "a cron that is not cron",
-    { cron: "every day", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "a cron minute of 61",
-    { cron: "61 * * * *", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "a 6-field cron",
-    { cron: "*/5 * * * * *", action: counterAction },
-    "invalid_request",
-  ],
-  [
-    "a cron that never fires",
-    { cron: "0 0 30 2 *", action: counterAction },
-    "invalid_request",
-  ],
-  ["an empty cron", { cron: "", action: counterAction }, "invalid_request"],
-  ["a numeric cron", { cron: 5, action: counterAction }, "invalid_request"],
   ["no action", { delay: 5 }, "invalid_request"],
-  [
-    "an action that is not an object",
-    withAction("counter.increment"),
-    "invalid_request",
-  ],
-  [
-    "an unknown action type",
-    withAction({ type: "email.send", to: "a@b" }),
-    "invalid_request",
-  ],
-  ["an action without a type", withAction({ counter: "c" }), "invalid_request"],
   [
     "an unknown action field",
     withAction({ ...counterAction, extra: 1 }),
     "unknown_field",
-  ],
-  [
-    "a counter action without a counter",
-    withAction({ type: "counter.increment" }),
-    "invalid_request",
-  ],
-  [
-    "a bad counter name",
-    withAction({ ...counterAction, counter: "a b" }),
-    "invalid_request",
-  ],
-  [
-    "a counter name of 65 characters",
-    withAction({ ...counterAction, counter: "x".repeat(65) }),
-    "invalid_request",
-  ],
-  ["a zero by", withAction({ ...counterAction, by: 0 }), "invalid_request"],
-  [
-    "a fractional by",
-    withAction({ ...counterAction, by: 1.5 }),
-    "invalid_request",
-  ],
-  [
-    "a by over a million",
-    withAction({ ...counterAction, by: 1_000_001 }),
-    "invalid_request",
-  ],
-  ["a string by", withAction({ ...counterAction, by: "2" }), "invalid_request"],
-  [
-    "a chat action without text",
-    withAction({ type: "chat.post", room: "lobby" }),
-    "invalid_request",
-  ],
-  [
-    "a chat action without a room",
-    withAction({ type: "chat.post", text: "hi" }),
-    "invalid_request",
-  ],
-  [
-    "a blank text",
-    withAction({ ...chatAction, text: "   " }),
-    "invalid_request",
-  ],
-  [
-    "a text of 2001 characters",
-    withAction({ ...chatAction, text: "x".repeat(2001) }),
-    "invalid_request",
-  ],
-  [
-    "a bad room name",
-    withAction({ ...chatAction, room: "../lobby" }),
-    "invalid_request",
-  ],
-  ["a blank user", withAction({ ...chatAction, user: " " }), "invalid_request"],
-  [
-    "a user of 33 characters",
-    withAction({ ...chatAction, user: "u".repeat(33) }),
-    "invalid_request",
-  ],
-  [
-    "a user with a control character",
-    withAction({ ...chatAction, user: "a\u0007b" }),
-    "invalid_request",
   ],
   [
     "an unknown chat field",
@@ -211,6 +110,16 @@ const badBodies = (): Case[] => [
     { ...withAction(counterAction), key: 7 },
     "invalid_request",
   ],
+  ...badTimes().map(([what, when]): Case => [
+    what,
+    { ...when, action: counterAction },
+    "invalid_request",
+  ]),
+  ...badActions.map(([what, action]): Case => [
+    what,
+    withAction(action),
+    "invalid_request",
+  ]),
 ];
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.

@@ -2,35 +2,23 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import type { Scheduler } from "../../src/scheduler/scheduler";
 import { uniqueName } from "../helpers/http";
-import {
-  advanceTo,
-  counterValue,
-  eventOf,
-  increment,
-  newScheduler,
-  runAlarm,
-  scheduled,
-  useFrozenClock,
-} from "../helpers/scheduler";
+import * as sched from "../helpers/scheduler";
 
-useFrozenClock();
+sched.useFrozenClock();
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("duplicate alarm runs", { timeout: 30_000 }, () => {
   it("do not double-increment a counter when two runs overlap", async ({
     expect,
   }) => {
-    const { name, stub } = newScheduler();
+    const { name, stub } = sched.newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(expect, name, {
-      at: Date.now(),
-      action: increment(counter, 7),
-    });
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 7));
     // Both runs read the same due event before either records it, as a redelivered alarm would.
     await runInDurableObject(stub, (instance: Scheduler) =>
       Promise.all([instance.alarm(), instance.alarm()]),
     );
-    expect(await counterValue(counter)).toBe(7);
+    expect(await sched.counterValue(counter)).toBe(7);
     expect(await stub.get({ id: event.id })).toMatchObject({
       status: "done",
       attempts: 1,
@@ -40,14 +28,11 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
   it("do not double-increment a counter when a run's own writes were lost", async ({
     expect,
   }) => {
-    const { name, stub } = newScheduler();
+    const { name, stub } = sched.newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(expect, name, {
-      at: Date.now(),
-      action: increment(counter, 7),
-    });
-    await runAlarm(name);
-    expect(await counterValue(counter)).toBe(7);
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 7));
+    await sched.runAlarm(name);
+    expect(await sched.counterValue(counter)).toBe(7);
     // As if the object died after the RPC but before its own write landed: the event is pending
     // again and the platform delivers the alarm once more.
     await runInDurableObject(stub, async (_, state) => {
@@ -57,8 +42,8 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
       );
       await state.storage.setAlarm(event.runAt);
     });
-    expect(await runAlarm(name)).toBe(true);
-    expect(await counterValue(counter)).toBe(7);
+    expect(await sched.runAlarm(name)).toBe(true);
+    expect(await sched.counterValue(counter)).toBe(7);
     expect(await stub.get({ id: event.id })).toMatchObject({
       status: "done",
       attempts: 1,
@@ -66,18 +51,21 @@ describe("duplicate alarm runs", { timeout: 30_000 }, () => {
   });
 
   it("still increments once per cron occurrence", async ({ expect }) => {
-    const { name, stub } = newScheduler();
+    const { name, stub } = sched.newScheduler();
     const counter = uniqueName("c");
-    const event = await scheduled(expect, name, {
+    const event = await sched.scheduled(expect, name, {
       cron: "*/10 * * * *",
-      action: increment(counter),
+      action: sched.increment(counter),
     });
     for (let run = 1; run <= 3; run++) {
-      advanceTo(expect, (await eventOf(expect, name, event.id)).runAt);
+      sched.advanceTo(
+        expect,
+        (await sched.eventOf(expect, name, event.id)).runAt,
+      );
       await runInDurableObject(stub, (instance: Scheduler) =>
         Promise.all([instance.alarm(), instance.alarm()]),
       );
-      expect(await counterValue(counter)).toBe(run);
+      expect(await sched.counterValue(counter)).toBe(run);
     }
   });
 });

@@ -3,20 +3,9 @@ import { MAX_VALUE } from "../../src/counter/counter";
 import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/limits";
 import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
-import {
-  advanceTo,
-  alarmOf,
-  counterValue,
-  eventOf,
-  increment,
-  newScheduler,
-  runAlarm,
-  scheduled,
-  useFrozenClock,
-  type ScheduledEvent,
-} from "../helpers/scheduler";
+import * as sched from "../helpers/scheduler";
 
-useFrozenClock();
+sched.useFrozenClock();
 
 /** A counter one below the maximum: every increment by 2 answers out_of_range. */
 async function nearlyFullCounter(): Promise<string> {
@@ -37,18 +26,15 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("back off from about 1 s, doubling, and die after 8 attempts with lastError", async ({
     expect,
   }) => {
-    const { name } = newScheduler();
+    const { name } = sched.newScheduler();
     const counter = await nearlyFullCounter();
-    const event = await scheduled(expect, name, {
-      at: Date.now(),
-      action: increment(counter, 2),
-    });
-    let latest: ScheduledEvent = event;
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+    let latest: sched.ScheduledEvent = event;
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
-      advanceTo(expect, latest.runAt);
+      sched.advanceTo(expect, latest.runAt);
       const ranAt = Date.now();
-      expect(await runAlarm(name)).toBe(true);
-      latest = await eventOf(expect, name, event.id);
+      expect(await sched.runAlarm(name)).toBe(true);
+      latest = await sched.eventOf(expect, name, event.id);
       expect(latest.attempts).toBe(attempt);
       expect(latest.lastError).toMatch(/^out_of_range: /);
       if (attempt < MAX_EVENT_ATTEMPTS) {
@@ -57,59 +43,65 @@ describe("failing events", { timeout: 30_000 }, () => {
         const expectedMs = 1000 * 2 ** (attempt - 1);
         expect(waitMs).toBeGreaterThanOrEqual(expectedMs * 0.8);
         expect(waitMs).toBeLessThanOrEqual(expectedMs * 1.2);
-        expect(await alarmOf(name)).toBe(latest.runAt);
+        expect(await sched.alarmOf(name)).toBe(latest.runAt);
       }
     }
     expect(latest.status).toBe("dead");
-    expect(await alarmOf(name)).toBeNull();
-    expect(await counterValue(counter)).toBe(MAX_VALUE - 1);
+    expect(await sched.alarmOf(name)).toBeNull();
+    expect(await sched.counterValue(counter)).toBe(MAX_VALUE - 1);
   });
 
   it("does not block the other events of the same batch", async ({
     expect,
   }) => {
-    const { name } = newScheduler();
+    const { name } = sched.newScheduler();
     const full = await nearlyFullCounter();
     const healthy = uniqueName("ok");
     const at = Date.now() + 1_000;
-    const failing = await scheduled(expect, name, {
+    const failing = await sched.scheduled(expect, name, {
       at,
-      action: increment(full, 2),
+      action: sched.increment(full, 2),
     });
     const others = [
-      await scheduled(expect, name, { at, action: increment(healthy) }),
-      await scheduled(expect, name, { at, action: increment(healthy, 10) }),
+      await sched.scheduled(expect, name, {
+        at,
+        action: sched.increment(healthy),
+      }),
+      await sched.scheduled(expect, name, {
+        at,
+        action: sched.increment(healthy, 10),
+      }),
     ];
-    advanceTo(expect, at);
-    await runAlarm(name);
-    expect(await counterValue(healthy)).toBe(11);
+    sched.advanceTo(expect, at);
+    await sched.runAlarm(name);
+    expect(await sched.counterValue(healthy)).toBe(11);
     for (const other of others) {
-      expect((await eventOf(expect, name, other.id)).status).toBe("done");
+      expect((await sched.eventOf(expect, name, other.id)).status).toBe("done");
     }
-    const failed = await eventOf(expect, name, failing.id);
+    const failed = await sched.eventOf(expect, name, failing.id);
     expect(failed).toMatchObject({ status: "pending", attempts: 1 });
-    expect(await alarmOf(name)).toBe(failed.runAt);
+    expect(await sched.alarmOf(name)).toBe(failed.runAt);
   });
 
   it("revives a dead event with retry: pending, due now, and it then runs", async ({
     expect,
   }) => {
-    const { name } = newScheduler();
+    const { name } = sched.newScheduler();
     const counter = await nearlyFullCounter();
-    const event = await scheduled(expect, name, {
-      at: Date.now(),
-      action: increment(counter, 2),
-    });
+    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
-      advanceTo(expect, (await eventOf(expect, name, event.id)).runAt);
-      await runAlarm(name);
+      sched.advanceTo(
+        expect,
+        (await sched.eventOf(expect, name, event.id)).runAt,
+      );
+      await sched.runAlarm(name);
     }
-    expect((await eventOf(expect, name, event.id)).status).toBe("dead");
+    expect((await sched.eventOf(expect, name, event.id)).status).toBe("dead");
 
-    advanceTo(expect, Date.now() + 60_000);
+    sched.advanceTo(expect, Date.now() + 60_000);
     const res = await retry(name, event.id);
     expect(res.status).toBe(200);
-    const revived = await res.json<ScheduledEvent>();
+    const revived = await res.json<sched.ScheduledEvent>();
     expect(revived).toMatchObject({
       id: event.id,
       status: "pending",
@@ -117,12 +109,12 @@ describe("failing events", { timeout: 30_000 }, () => {
       runAt: Date.now(),
     });
     expect(revived.lastError).toMatch(/^out_of_range: /);
-    expect(await alarmOf(name)).toBe(Date.now());
+    expect(await sched.alarmOf(name)).toBe(Date.now());
 
     await seedCounter(counter, 40);
-    await runAlarm(name);
-    expect(await counterValue(counter)).toBe(42);
-    expect(await eventOf(expect, name, event.id)).toMatchObject({
+    await sched.runAlarm(name);
+    expect(await sched.counterValue(counter)).toBe(42);
+    expect(await sched.eventOf(expect, name, event.id)).toMatchObject({
       status: "done",
       attempts: 1,
     });
@@ -131,25 +123,26 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("refuses to retry an event that is not dead (409) or does not exist (404)", async ({
     expect,
   }) => {
-    const { name } = newScheduler();
-    const pending = await scheduled(expect, name, {
+    const { name } = sched.newScheduler();
+    const pending = await sched.scheduled(expect, name, {
       delay: 60,
-      action: increment(uniqueName("c")),
+      action: sched.increment(uniqueName("c")),
     });
     const notDead = await retry(name, pending.id);
     expect(notDead.status).toBe(409);
     expect(await errorCode(notDead)).toBe("not_dead");
-    expect(await eventOf(expect, name, pending.id)).toEqual(pending);
+    expect(await sched.eventOf(expect, name, pending.id)).toEqual(pending);
 
-    const done = await scheduled(expect, name, {
-      at: Date.now(),
-      action: increment(uniqueName("c")),
-    });
-    await runAlarm(name);
+    const done = await sched.dueNow(
+      expect,
+      name,
+      sched.increment(uniqueName("c")),
+    );
+    await sched.runAlarm(name);
     const doneRetry = await retry(name, done.id);
     expect(doneRetry.status).toBe(409);
     expect(await errorCode(doneRetry)).toBe("not_dead");
-    expect((await eventOf(expect, name, done.id)).status).toBe("done");
+    expect((await sched.eventOf(expect, name, done.id)).status).toBe("done");
 
     const missing = await retry(name, crypto.randomUUID());
     expect(missing.status).toBe(404);
@@ -159,21 +152,24 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("sends a cron event to dead after 8 failed attempts at one occurrence", async ({
     expect,
   }) => {
-    const { name } = newScheduler();
+    const { name } = sched.newScheduler();
     const counter = await nearlyFullCounter();
-    const event = await scheduled(expect, name, {
+    const event = await sched.scheduled(expect, name, {
       cron: "0 * * * *",
-      action: increment(counter, 2),
+      action: sched.increment(counter, 2),
     });
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
-      advanceTo(expect, (await eventOf(expect, name, event.id)).runAt);
-      await runAlarm(name);
+      sched.advanceTo(
+        expect,
+        (await sched.eventOf(expect, name, event.id)).runAt,
+      );
+      await sched.runAlarm(name);
     }
-    expect(await eventOf(expect, name, event.id)).toMatchObject({
+    expect(await sched.eventOf(expect, name, event.id)).toMatchObject({
       status: "dead",
       attempts: MAX_EVENT_ATTEMPTS,
       cron: "0 * * * *",
     });
-    expect(await alarmOf(name)).toBeNull();
+    expect(await sched.alarmOf(name)).toBeNull();
   });
 });

@@ -13,6 +13,7 @@ import {
   schedule,
   scheduled,
   useFrozenClock,
+  dueNow,
 } from "../helpers/scheduler";
 
 useFrozenClock();
@@ -103,11 +104,7 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
   }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const event = await scheduled(expect, name, {
-      at: Date.now(),
-      key: "once",
-      action,
-    });
+    const event = await dueNow(expect, name, action, "once");
     const doneAt = Date.now();
     await runAlarm(name);
     const path = `/api/schedulers/${name}/events/${event.id}`;
@@ -132,10 +129,7 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     await fill(stub, 250, "done", old);
     await fill(stub, 2, "dead", old);
     await fill(stub, 2, "pending", Date.now() + HOUR);
-    await scheduled(expect, name, {
-      at: Date.now(),
-      action: increment(uniqueName("c")),
-    });
+    await dueNow(expect, name, increment(uniqueName("c")));
     expect(await countByStatus(name)).toEqual({
       done: 150,
       dead: 2,

@@ -11,6 +11,7 @@ import {
   scheduled,
   useFrozenClock,
   type ScheduledEvent,
+  dueNow,
 } from "../helpers/scheduler";
 
 useFrozenClock();
@@ -61,11 +62,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
   }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const done = await scheduled(expect, name, {
-      at: Date.now(),
-      key: "k",
-      action,
-    });
+    const done = await dueNow(expect, name, action, "k");
     await runAlarm(name);
     const repeat = await schedule(name, { at: Date.now(), key: "k", action });
     expect(repeat.status).toBe(200);

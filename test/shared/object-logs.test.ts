@@ -3,17 +3,10 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, it } from "vitest";
 import { logObject } from "../../src/shared/object-log";
 import { recordLogs } from "../helpers/logs";
-import {
-  advanceTo,
-  increment,
-  newScheduler,
-  runAlarm,
-  scheduled,
-  useFrozenClock,
-} from "../helpers/scheduler";
+import * as sched from "../helpers/scheduler";
 import { uniqueName } from "../helpers/http";
 
-useFrozenClock();
+sched.useFrozenClock();
 
 let logs: ReturnType<typeof recordLogs>;
 afterEach(() => logs?.restore());
@@ -22,14 +15,14 @@ describe("an object's log lines name the object", () => {
   it("the scheduler's alarm line carries the scheduler's name", async ({
     expect,
   }) => {
-    const { name } = newScheduler();
-    const event = await scheduled(expect, name, {
+    const { name } = sched.newScheduler();
+    const event = await sched.scheduled(expect, name, {
       delay: 1,
-      action: increment(uniqueName("c")),
+      action: sched.increment(uniqueName("c")),
     });
-    advanceTo(expect, event.runAt);
+    sched.advanceTo(expect, event.runAt);
     logs = recordLogs();
-    await runAlarm(name);
+    await sched.runAlarm(name);
     const line = logs.lines().find((l) => l.event === "scheduler_alarm");
     expect(line).toMatchObject({
       level: "info",
