@@ -8,7 +8,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
-        // Open mode, as under `npm run dev`; test/identity-*.test.ts run the verified mode.
+        // Open mode, as under `npm run dev`; test/identity/ runs the verified mode.
         bindings: {
           API_TOKEN: "test-token",
           IDENTITY_MODE: "open",
@@ -18,7 +18,7 @@ export default defineConfig({
           // wrangler.jsonc holds the deployed limits; the suite sends far more writes than that
           // from one address, so it runs under the local budget (see scripts/local-limits.ts).
           ...localRatelimits(readConfig("./wrangler.jsonc")),
-          // Deployed-shape limits that test/reliability-rate-limit.test.ts swaps in for
+          // Deployed-shape limits that test/http/rate-limit.test.ts swaps in for
           // WRITE_LIMITER and READ_LIMITER.
           TIGHT_WRITE_LIMITER: {
             namespace_id: "9001",
