@@ -2,26 +2,14 @@ import { DurableObject } from "cloudflare:workers";
 import { backoffMs, type Backoff } from "../shared/backoff";
 import { logObject } from "../shared/object-log";
 import { Schema } from "../shared/sql-schema";
+import { AGGREGATE_SCHEMA, AggregateStore } from "./aggregate-store";
 import {
   MIN_SWEEP_GAP_MS,
   SWEEP_AFTER_MS,
   type ShardReport,
-  type ShardSnapshot,
   type ShardState,
 } from "./reporting";
 import { shardCount, shardName } from "./shards";
-
-const SCHEMA = [
-  // total: the sum of shard_totals. as_of: every write acknowledged before it is in total; NULL
-  // until a sweep has heard from every shard. shards: how many shards as_of covers.
-  `CREATE TABLE aggregate (
-     id INTEGER PRIMARY KEY CHECK (id = 0), counter TEXT NOT NULL, total INTEGER NOT NULL,
-     as_of INTEGER, shards INTEGER NOT NULL, reported_through INTEGER NOT NULL
-   );
-   CREATE TABLE shard_totals (
-     shard INTEGER PRIMARY KEY, total INTEGER NOT NULL, through INTEGER NOT NULL
-   );`,
-];
 
 /** A sweep that could not reach a shard tries again after ~1 s, doubling, at most 1 min. */
 const SWEEP_RETRY: Backoff = { firstMs: 1_000, maxMs: 60_000 };
@@ -42,6 +30,7 @@ export type ReadOptions = {
  */
 export class CounterAggregate extends DurableObject<Env> {
   readonly #schema: Schema;
+  readonly #store: AggregateStore;
   /** Bumped by destroy(), so a sweep that was waiting on the shards writes nothing after it. */
   #generation = 0;
   /** When this instance last armed the sweep (null: unknown, ask the alarm). */
@@ -50,7 +39,8 @@ export class CounterAggregate extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#schema = new Schema(ctx.storage, SCHEMA);
+    this.#schema = new Schema(ctx.storage, AGGREGATE_SCHEMA);
+    this.#store = new AggregateStore(ctx.storage.sql);
   }
 
   /** The sum and its asOf, or null when no sweep covers `shards` shards yet (sum them instead). */
@@ -58,11 +48,7 @@ export class CounterAggregate extends DurableObject<Env> {
     shards = shardCount(this.env),
   }: ReadOptions = {}): AggregateValue | null {
     if (!this.#schema.exists) return null;
-    const row = this.ctx.storage.sql
-      .exec<{ total: number; as_of: number | null; shards: number }>(
-        "SELECT total, as_of, shards FROM aggregate WHERE id = 0",
-      )
-      .toArray()[0];
+    const row = this.#store.row();
     if (!row || row.as_of === null || row.shards < shards) return null;
     return { value: row.total, asOf: row.as_of };
   }
@@ -70,18 +56,10 @@ export class CounterAggregate extends DurableObject<Env> {
   /** A shard's total from its alarm. Applied once in effect: an older or repeated one is ignored. */
   async report({ counter, ...snapshot }: ShardReport): Promise<void> {
     const applied = this.#schema.write(() => {
-      const delta = this.#apply(snapshot, true);
-      if (delta === null) return false;
-      this.ctx.storage.sql.exec(
-        `INSERT INTO aggregate (id, counter, total, as_of, shards, reported_through)
-         VALUES (0, ?1, ?2, NULL, 0, ?3)
-         ON CONFLICT (id) DO UPDATE SET
-           total = total + ?2, reported_through = max(reported_through, ?3)`,
-        counter,
-        delta,
-        snapshot.through,
-      );
-      return true;
+      const delta = this.#store.hold(snapshot, true);
+      if (delta !== null)
+        this.#store.addReported(counter, delta, snapshot.through);
+      return delta !== null;
     });
     if (applied) await this.#armSweep(snapshot.through + SWEEP_AFTER_MS);
   }
@@ -104,23 +82,9 @@ export class CounterAggregate extends DurableObject<Env> {
     const generation = this.#generation;
     const started = Date.now();
     const count = shardCount(this.env);
-    const sql = this.ctx.storage.sql;
-    const meta = sql
-      .exec<{
-        counter: string;
-        as_of: number | null;
-      }>("SELECT counter, as_of FROM aggregate WHERE id = 0")
-      .toArray()[0];
+    const meta = this.#store.row();
     if (!meta) return;
-    const heard = new Map(
-      sql
-        .exec<{
-          shard: number;
-          through: number;
-        }>("SELECT shard, through FROM shard_totals")
-        .toArray()
-        .map((row) => [row.shard, row.through]),
-    );
+    const heard = this.#store.heardFrom();
     // A new or rebuilt aggregate reads every shard once: a report it was made by may be the
     // late report of a shard deleted since.
     const stale = Array.from({ length: count }, (_, shard) => shard).filter(
@@ -153,19 +117,10 @@ export class CounterAggregate extends DurableObject<Env> {
         const state: ShardState = pull.value;
         if (state.written) written++;
         oldest = Math.min(oldest, state.through);
-        const delta = this.#apply({ shard, ...state }, false);
-        if (delta)
-          sql.exec(
-            "UPDATE aggregate SET total = total + ? WHERE id = 0",
-            delta,
-          );
+        const delta = this.#store.hold({ shard, ...state }, false);
+        if (delta) this.#store.addToTotal(delta);
       }
-      if (failed === 0)
-        sql.exec(
-          "UPDATE aggregate SET as_of = max(coalesce(as_of, 0), ?), shards = ? WHERE id = 0",
-          oldest,
-          count,
-        );
+      if (failed === 0) this.#store.advanceAsOf(oldest, count);
     });
     if (failed === 0 && written === 0 && stale.length === count) {
       // Every shard is empty (a late report of a deleted counter made this object): hold nothing.
@@ -173,35 +128,6 @@ export class CounterAggregate extends DurableObject<Env> {
       return;
     }
     await this.#rearm(started, failed, pulls);
-  }
-
-  /**
-   * Applies one shard's total if it is newer than the one held, and answers what it adds to the
-   * sum (null when it is not newer). A sweep's read that changes nothing writes no row: its
-   * moment counts towards this sweep's asOf only.
-   */
-  #apply(
-    { shard, total, through }: ShardSnapshot,
-    fromReport: boolean,
-  ): number | null {
-    const sql = this.ctx.storage.sql;
-    const held = sql
-      .exec<{ total: number; through: number }>(
-        "SELECT total, through FROM shard_totals WHERE shard = ?",
-        shard,
-      )
-      .toArray()[0];
-    if (held && held.through >= through) return null;
-    const delta = total - (held?.total ?? 0);
-    if (!fromReport && delta === 0) return 0;
-    sql.exec(
-      `INSERT INTO shard_totals (shard, total, through) VALUES (?1, ?2, ?3)
-       ON CONFLICT (shard) DO UPDATE SET total = ?2, through = ?3`,
-      shard,
-      total,
-      through,
-    );
-    return delta;
   }
 
   async #armSweep(at: number): Promise<void> {
@@ -236,12 +162,8 @@ export class CounterAggregate extends DurableObject<Env> {
       next = now + retryInMs;
     } else {
       this.#sweepFailures = 0;
-      const row = this.ctx.storage.sql
-        .exec<{ as_of: number; reported_through: number }>(
-          "SELECT as_of, reported_through FROM aggregate WHERE id = 0",
-        )
-        .one();
-      if (row.as_of < row.reported_through)
+      const row = this.#store.row();
+      if (row && row.as_of !== null && row.as_of < row.reported_through)
         next = Math.max(
           started + MIN_SWEEP_GAP_MS,
           row.reported_through + SWEEP_AFTER_MS,
