@@ -3,10 +3,10 @@ import { chatRows } from "./report-chat.ts";
 import type { WakeResult } from "./cold-wake.ts";
 import type { HttpRound } from "./http-load.ts";
 import type { DrainResult } from "./scheduler-drain.ts";
-import { median, round } from "./stats.ts";
+import { shardedReadRows, type ShardedReads } from "./sharded-reads.ts";
+import { round } from "./stats.ts";
 import {
   comparedRows,
-  cpu,
   ms,
   perSecond,
   soloRow,
@@ -22,7 +22,7 @@ export type Results = {
   /** The same template rounds against the baseline without the static-asset router in front. */
   incrementApiOnly: Paired<HttpRound>;
   read: Paired<HttpRound>;
-  sharded: Record<string, HttpRound[]>;
+  sharded: ShardedReads;
   chat: ChatResults;
   scheduler: DrainResult;
   wake: Record<string, WakeResult>;
@@ -91,12 +91,7 @@ export function markdownTable(results: Results): string {
       httpMetrics({ latency: false }),
     ),
     ...comparedRows("Counter read", results.read, httpMetrics()),
-    ...Object.entries(results.sharded).map(([shards, rounds]): Row =>
-      soloRow(
-        `Sharded read, ${shards}: p50 / p99, throughput, CPU`,
-        `${ms(median(rounds.map((r) => r.p50Ms)))} / ${ms(median(rounds.map((r) => r.p99Ms)))}, ${perSecond(median(rounds.map((r) => r.requestsPerSecond)))}, ${cpu(median(rounds.map(cpuOf)))}`,
-      ),
-    ),
+    ...shardedReadRows(results.sharded),
     ...chatRows(results.chat),
     ...schedulerRows(results.scheduler),
     ...wakeRows(results.wake),

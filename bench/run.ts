@@ -15,6 +15,7 @@ import {
 import { markdownTable, type Results } from "./report.ts";
 import { paired } from "./table.ts";
 import { drainScheduler } from "./scheduler-drain.ts";
+import { measureShardedReads } from "./sharded-reads.ts";
 import {
   restart,
   resultsDir,
@@ -139,36 +140,17 @@ async function measureReads({
     { path: "/api/counters/bench-hot" },
     settings.readConnections,
   );
-  const shardTargets = {
-    "1 shard": oneShard,
-    "8 shards": template,
-    "32 shards": manyShards,
-  };
-  for (const target of Object.values(shardTargets)) await seedShards(target);
-  const sharded = await interleave(
-    Object.values(shardTargets),
-    settings.rounds,
-    (target) =>
-      httpRound(
-        target.server.url,
-        { path: "/api/sharded-counters/bench-sharded" },
-        {
-          connections: settings.readConnections,
-          seconds: settings.seconds,
-          cpu: target.cpu,
-        },
-      ),
+  const sharded = await measureShardedReads(
+    { "1 shard": oneShard, "8 shards": template, "32 shards": manyShards },
+    {
+      rounds: settings.rounds,
+      seconds: settings.seconds,
+      connections: settings.readConnections,
+    },
   );
-  progress.sharded = Object.fromEntries(
-    [...sharded].map(([t, rounds]) => [t.name, rounds]),
-  );
+  progress.sharded = sharded;
   await Promise.all([oneShard.server.stop(), manyShards.server.stop()]);
-  return {
-    read: paired(readRounds, template, baseline),
-    sharded: Object.fromEntries(
-      Object.entries(shardTargets).map(([name, t]) => [name, sharded.get(t)!]),
-    ),
-  };
+  return { read: paired(readRounds, template, baseline), sharded };
 }
 
 async function measureChat(pair: [Target, Target]): Promise<Results["chat"]> {
@@ -253,20 +235,6 @@ async function measureAll(
       cpu: t.cpu,
     }),
   );
-}
-
-/** Enough writes that every shard exists, so reads measure reads rather than first creations. */
-async function seedShards(target: Target): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const res = await fetch(
-      `${target.server.url}/api/sharded-counters/bench-sharded/increment`,
-      {
-        method: "POST",
-      },
-    );
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`seeding ${target.name}: ${res.status}`);
-  }
 }
 
 /** Stops every server this run started and deletes their state. */

@@ -1,4 +1,5 @@
 export { app as default } from "./app";
 export { ChatRoom } from "./chat/chat-room";
 export { Counter } from "./counter/counter";
+export { CounterAggregate } from "./counter/counter-aggregate";
 export { Scheduler } from "./scheduler/scheduler";

@@ -1,6 +1,11 @@
 import app from "../../src/index";
 
-export { ChatRoom, Counter, Scheduler } from "../../src/index";
+export {
+  ChatRoom,
+  Counter,
+  CounterAggregate,
+  Scheduler,
+} from "../../src/index";
 
 /**
  * The template's Worker for `npm run bench`, with two bindings answered in-process:

@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, type Failure } from "../shared/failure";
 import { Schema } from "../shared/sql-schema";
+import type { ShardState } from "./reporting";
+import { ShardReporter, type ShardOf } from "./shard-reporter";
 
 /** Largest magnitude a counter may hold: beyond it JSON numbers lose integer precision. */
 export const MAX_VALUE = Number.MAX_SAFE_INTEGER;
@@ -14,6 +16,10 @@ const SCHEMA = [
      key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires_at INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);`,
+  // Only a shard of a sharded counter writes its row: whom its alarm reports to.
+  `CREATE TABLE shard_of (
+     id INTEGER PRIMARY KEY CHECK (id = 0), counter TEXT NOT NULL, shard INTEGER NOT NULL
+   );`,
 ];
 
 export type StepOptions = {
@@ -21,6 +27,8 @@ export type StepOptions = {
   by?: number;
   /** Replays of the same key within 24 h return the first result and change nothing. */
   idempotencyKey?: string;
+  /** Set by the sharded route: this object is that shard, and reports to its aggregate. */
+  shard?: ShardOf;
 };
 
 export type CounterValue = { value: number };
@@ -28,10 +36,12 @@ export type CounterValue = { value: number };
 /** One counter per object. Every update is one atomic SQL statement: no read-then-write across an await. */
 export class Counter extends DurableObject<Env> {
   readonly #schema: Schema;
+  readonly #reporter: ShardReporter;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#schema = new Schema(ctx.storage, SCHEMA);
+    this.#reporter = new ShardReporter(ctx, env);
   }
 
   /** A counter never written is 0, answered without creating anything. */
@@ -43,10 +53,21 @@ export class Counter extends DurableObject<Env> {
     return { value: row?.value ?? 0 };
   }
 
-  increment({ by = 1, idempotencyKey }: StepOptions = {}): Promise<
+  async increment({ by = 1, idempotencyKey, shard }: StepOptions = {}): Promise<
     CounterValue | Failure
   > {
-    return this.#add(by, idempotencyKey);
+    const result = await this.#add(by, idempotencyKey);
+    if (shard && !("failure" in result)) await this.#reporter.written(shard);
+    return result;
+  }
+
+  /** A shard's whole total for its aggregate's sweep: reads only, stores nothing. */
+  shardState(): ShardState {
+    return {
+      total: this.get().value,
+      through: Date.now(),
+      written: this.#schema.exists,
+    };
   }
 
   decrement({ by = 1, idempotencyKey }: StepOptions = {}): Promise<
@@ -86,12 +107,19 @@ export class Counter extends DurableObject<Env> {
   }
 
   /** Deletes every table, row and the alarm: the object is as if never written. */
-  destroy(): Promise<void> {
-    return this.#schema.deleteAll();
+  async destroy(): Promise<void> {
+    await this.#schema.deleteAll();
+    this.#reporter.forget();
   }
 
-  /** Prunes expired idempotency keys in bounded batches, walking the expiry index. */
+  /**
+   * A shard reports its total to its aggregate; then expired idempotency keys are pruned in
+   * bounded batches, walking the expiry index.
+   */
   override async alarm(): Promise<void> {
+    if (!this.#schema.exists) return;
+    const retryAt = await this.#reporter.report();
+    // Deleted while the report was on its way: nothing is left to prune or to re-arm.
     if (!this.#schema.exists) return;
     const now = Date.now();
     this.ctx.storage.sql.exec(
@@ -105,9 +133,15 @@ export class Counter extends DurableObject<Env> {
         "SELECT expires_at FROM idempotency_keys ORDER BY expires_at LIMIT 1",
       )
       .toArray()[0];
+    // A write during the report may have armed the next report: keep the earliest time.
+    const armed = await this.ctx.storage.getAlarm();
+    const times = [armed, next?.expires_at, retryAt].filter(
+      (at): at is number => typeof at === "number",
+    );
+    if (times.length === 0) return;
     // Strictly in the future: an alarm set for "now" from inside alarm() may not fire again.
-    if (next)
-      await this.ctx.storage.setAlarm(Math.max(next.expires_at, now + 1));
+    const at = Math.max(Math.min(...times), now + 1);
+    if (at !== armed) await this.ctx.storage.setAlarm(at);
   }
 
   /** The whole update is this statement: the range check and the write are atomic. */

@@ -27,8 +27,25 @@ export const CounterBody = z
 export type CounterBody = z.infer<typeof CounterBody>;
 
 export const ShardedBody = z
-  .object({ name: z.string(), value: z.int(), shards: z.int() })
+  .object({
+    name: z.string(),
+    value: z.int(),
+    shards: z.int(),
+    asOf: z.int().openapi({
+      description:
+        "Epoch ms: every increment acknowledged before it is in value",
+    }),
+  })
   .openapi("ShardedCounter");
+/** A sharded counter as its read answers. */
+export type ShardedBody = z.infer<typeof ShardedBody>;
+
+export const ShardedReadQuery = z.strictObject({
+  consistent: z.enum(["true", "false"]).optional().openapi({
+    description:
+      "true: sum every shard now (one call per shard) instead of reading the aggregate",
+  }),
+});
 
 export const ShardWrite = z
   .object({ name: z.string(), shard: z.int() })

@@ -1,5 +1,5 @@
 const DEFAULT_SHARDS = 8;
-/** A read calls every shard, and one request may make at most 1 000 subrequests. */
+/** A consistent read and the aggregate's sweep call every shard; one invocation may make at most 1 000 subrequests. */
 const MAX_SHARDS = 512;
 
 /**

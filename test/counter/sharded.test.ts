@@ -10,7 +10,11 @@ describe("sharded counters", () => {
     const counter = uniqueName("sharded");
     const res = await api(`/api/sharded-counters/${counter}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ name: counter, value: 0, shards: 8 });
+    expect(await res.json()).toMatchObject({
+      name: counter,
+      value: 0,
+      shards: 8,
+    });
   });
 
   it("spreads writes over shards and reads their sum", async ({ expect }) => {
@@ -28,9 +32,12 @@ describe("sharded counters", () => {
     expect(used.size).toBeGreaterThan(1);
     expect([...used].every((shard) => shard >= 0 && shard < 8)).toBe(true);
     const total = writes.reduce((sum, by) => sum + by, 0);
-    expect(
-      await (await api(`/api/sharded-counters/${counter}`)).json(),
-    ).toEqual({ name: counter, value: total, shards: 8 });
+    const before = Date.now();
+    const exact = await (
+      await api(`/api/sharded-counters/${counter}?consistent=true`)
+    ).json<{ value: number; asOf: number }>();
+    expect(exact).toMatchObject({ name: counter, value: total, shards: 8 });
+    expect(exact.asOf).toBeGreaterThanOrEqual(before);
 
     const perShard = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -49,6 +56,16 @@ describe("sharded counters", () => {
       name: counter,
       value: 0,
     });
+  });
+
+  it("refuses a consistent parameter other than true or false", async ({
+    expect,
+  }) => {
+    const counter = uniqueName("sharded");
+    for (const query of ["?consistent=yes", "?consistent=1", "?other=true"]) {
+      const res = await api(`/api/sharded-counters/${counter}${query}`);
+      expect(res.status, query).toBe(400);
+    }
   });
 
   it("derives shard names and choices deterministically", ({ expect }) => {

@@ -47,7 +47,7 @@ describe("HTTP conventions", () => {
     const cases: [string, string, string][] = [
       ["PUT", "/api/counters/a", "GET, DELETE, HEAD"],
       ["GET", "/api/counters/a/increment", "POST"],
-      ["DELETE", "/api/sharded-counters/a", "GET, HEAD"],
+      ["PUT", "/api/sharded-counters/a", "GET, DELETE, HEAD"],
       ["POST", "/api/health", "GET, HEAD"],
     ];
     for (const [method, path, allow] of cases) {

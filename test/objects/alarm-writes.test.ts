@@ -4,33 +4,10 @@ import { describe, it } from "vitest";
 import type { Counter } from "../../src/counter/counter";
 import type { Scheduler } from "../../src/scheduler/scheduler";
 import { uniqueName } from "../helpers/http";
+import { countSetAlarm } from "../helpers/alarm-meter";
 import { increment, newScheduler, useFrozenClock } from "../helpers/scheduler";
 
 useFrozenClock();
-
-/**
- * How many times `run` calls setAlarm. Billing counts each setAlarm as one row written, and the
- * SQL cursors that sql-meter reads never see it, so it is counted here.
- */
-async function countSetAlarm(
-  storage: DurableObjectStorage,
-  run: () => unknown,
-): Promise<number> {
-  const own = Object.getOwnPropertyDescriptor(storage, "setAlarm");
-  const setAlarm = storage.setAlarm.bind(storage);
-  let calls = 0;
-  storage.setAlarm = (...args: Parameters<typeof setAlarm>) => {
-    calls++;
-    return setAlarm(...args);
-  };
-  try {
-    await run();
-    return calls;
-  } finally {
-    if (own) Object.defineProperty(storage, "setAlarm", own);
-    else delete (storage as Partial<DurableObjectStorage>).setAlarm;
-  }
-}
 
 describe("alarm writes per operation", () => {
   it("sets no alarm for a plain increment and at most one for the first keyed increment", async ({

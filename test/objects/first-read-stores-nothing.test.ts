@@ -35,14 +35,20 @@ describe("a first read of a never-written object stores nothing", () => {
     expect(await stored(env.COUNTER.getByName(name))).toEqual(NOTHING_STORED);
   });
 
-  it("leaves every shard of a sharded read empty", async ({ expect }) => {
+  it("leaves every shard and the aggregate of a sharded read empty", async ({
+    expect,
+  }) => {
     const name = uniqueName("probe");
-    const { body } = await getJson(`/api/sharded-counters/${name}`);
-    expect(body).toEqual({ name, value: 0, shards: 8 });
+    for (const query of ["", "?consistent=true"]) {
+      const { body } = await getJson(`/api/sharded-counters/${name}${query}`);
+      expect(body).toMatchObject({ name, value: 0, shards: 8 });
+    }
     for (let shard = 0; shard < 8; shard++) {
       const stub = env.COUNTER.getByName(`${name}:shard:${shard}`);
       expect(await stored(stub), `shard ${shard}`).toEqual(NOTHING_STORED);
     }
+    const aggregate = env.COUNTER_AGGREGATE.getByName(name);
+    expect(await stored(aggregate), "aggregate").toEqual(NOTHING_STORED);
   });
 
   it("answers a room, its history and a WebSocket welcome with nothing stored", async ({

@@ -23,4 +23,30 @@ describe("RPC payloads from older callers", () => {
     await counter.destroy();
     expect(await counter.get()).toEqual({ value: 0 });
   });
+
+  it("a Counter shard and CounterAggregate accept every payload shape they ever accepted", async ({
+    expect,
+  }) => {
+    const name = uniqueName("compat");
+    const shard = env.COUNTER.getByName(`${name}:shard:0`);
+    expect(
+      await shard.increment({ by: 2, shard: { counter: name, index: 0 } }),
+    ).toEqual({ value: 2 });
+    expect(await shard.shardState()).toMatchObject({
+      total: 2,
+      written: true,
+    });
+    const aggregate = env.COUNTER_AGGREGATE.getByName(name);
+    expect(await aggregate.read()).toBeNull();
+    expect(await aggregate.read({})).toBeNull();
+    expect(await aggregate.read({ shards: 8 })).toBeNull();
+    await aggregate.report({
+      counter: name,
+      shard: 0,
+      total: 2,
+      through: Date.now(),
+    });
+    await aggregate.destroy();
+    await shard.destroy();
+  });
 });

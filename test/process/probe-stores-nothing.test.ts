@@ -10,6 +10,9 @@ const TEMPLATE_TABLES = [
   "schema_migrations",
   "counter",
   "idempotency_keys",
+  "shard_of",
+  "aggregate",
+  "shard_totals",
   "messages",
   "events",
   "event_stats",
@@ -66,6 +69,7 @@ test("reads of new names leave no template tables in the persisted objects", asy
         await get(`/api/rooms/probe-${random()}/messages`);
       }
       await get(`/api/sharded-counters/probe-${random()}`);
+      await get(`/api/sharded-counters/probe-${random()}?consistent=true`);
       await get(`/api/schedulers/probe-${random()}/events`);
       // One real write, so the test knows where the tables of a written object land.
       const write = await fetch(
@@ -84,10 +88,10 @@ test("reads of new names leave no template tables in the persisted objects", asy
       .filter((tables) => tables.length > 0);
     assert.deepEqual(
       withTables,
-      [["schema_migrations", "counter", "idempotency_keys"]],
+      [["schema_migrations", "counter", "idempotency_keys", "shard_of"]],
       "only the written counter holds tables",
     );
-    for (const className of ["ChatRoom", "Scheduler"]) {
+    for (const className of ["ChatRoom", "Scheduler", "CounterAggregate"]) {
       for (const [file, tables] of await persistedObjects(persistTo, className))
         assert.deepEqual(templateTables(tables), [], `${className} ${file}`);
     }
