@@ -8,6 +8,7 @@ import {
   commonErrors,
   documentedError,
   json,
+  keyReusedError,
 } from "../http/openapi";
 import type { Counter, StepOptions } from "./counter";
 import { CounterBody, Params, StepRequest } from "./schemas";
@@ -15,6 +16,7 @@ import { CounterBody, Params, StepRequest } from "./schemas";
 const stepResponses = {
   200: json(CounterBody, "The new value"),
   409: documentedError("The result would leave ±(2^53−1); nothing changed"),
+  ...keyReusedError,
   ...commonErrors,
 };
 

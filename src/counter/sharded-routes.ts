@@ -1,7 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
-import { commonErrors, documentedError, json } from "../http/openapi";
+import {
+  commonErrors,
+  documentedError,
+  json,
+  keyReusedError,
+} from "../http/openapi";
 import { pickShard, shardCount, shardName } from "./shards";
 import { Params, ShardedBody, ShardWrite, StepRequest } from "./schemas";
 
@@ -47,6 +52,7 @@ export const shardedCounters = createRouter()
         409: documentedError(
           "The shard would leave ±(2^53−1); nothing changed",
         ),
+        ...keyReusedError,
         ...commonErrors,
       },
     }),

@@ -34,6 +34,13 @@ export const adminErrors = {
   401: documentedError("Missing or wrong bearer token"),
 } as const;
 
+/** The answer to an Idempotency-Key reused for a different request. */
+export const keyReusedError = {
+  422: documentedError(
+    "`idempotency_key_reused`: this Idempotency-Key was first used for a different request (operation or body); nothing changed",
+  ),
+} as const;
+
 export const IdempotencyHeaders = z.object({
   "idempotency-key": z
     .string()
@@ -41,6 +48,6 @@ export const IdempotencyHeaders = z.object({
     .optional()
     .openapi({
       description:
-        "Repeats within 24 h return the first response and change nothing",
+        "A repeat of the same request (operation and body) within 24 h returns the first response and changes nothing; the same key with a different request is refused with 422 `idempotency_key_reused`",
     }),
 });

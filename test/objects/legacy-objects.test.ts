@@ -54,6 +54,30 @@ describe("objects the previous code wrote keep working", () => {
     ).toEqual(NOTHING_STORED);
   });
 
+  it("replays an idempotency key stored before keys were bound to their request", async ({
+    expect,
+  }) => {
+    const stub = env.COUNTER.getByName(uniqueName("legacy"));
+    // The key row as the code before fingerprints wrote it: no record of the request.
+    await asLegacy(stub, [
+      LEGACY_LEDGER,
+      LEGACY_COUNTER,
+      "INSERT INTO counter (id, value) VALUES (0, 5)",
+      `INSERT INTO idempotency_keys (key, value, expires_at) VALUES ('old', 5, ${Date.now() + 60_000})`,
+    ]);
+    // Nothing says what it was for, so it answers as it did: the stored value, nothing changed.
+    expect(await stub.decrement({ by: 3, idempotencyKey: "old" })).toEqual({
+      value: 5,
+    });
+    expect(await stub.get()).toEqual({ value: 5 });
+    expect(await stub.increment({ by: 2, idempotencyKey: "new" })).toEqual({
+      value: 7,
+    });
+    expect(
+      await stub.increment({ by: 9, idempotencyKey: "new" }),
+    ).toMatchObject({ failure: { code: "idempotency_key_reused" } });
+  });
+
   it("writes to a counter whose empty tables a read created", async ({
     expect,
   }) => {
