@@ -8,9 +8,11 @@ import {
   commonErrors,
   documentedError,
   json,
+  keyReusedError,
 } from "../http/openapi";
 import { encodeCursor } from "./cursor";
 import { requestedRunAt } from "./run-time";
+import { requestFingerprint } from "./fingerprint";
 import type { CreateOptions } from "./rpc";
 import {
   BatchBody,
@@ -39,10 +41,14 @@ export const schedulers = createRouter()
       },
       responses: {
         201: json(EventView, "Scheduled"),
-        200: json(EventView, "An event with this key already exists"),
+        200: json(
+          EventView,
+          "An event with this key, created by the same request, already exists",
+        ),
         409: documentedError(
           "The scheduler already holds 10 000 pending events",
         ),
+        ...keyReusedError,
         ...adminErrors,
         ...commonErrors,
       },
@@ -78,6 +84,7 @@ export const schedulers = createRouter()
         409: documentedError(
           "The batch would take the scheduler past 10 000 pending events; nothing stored",
         ),
+        ...keyReusedError,
         ...adminErrors,
         ...commonErrors,
       },
@@ -221,5 +228,11 @@ function createOptions(
     const message = where ? `${where}: ${when.problem}` : when.problem;
     throw new ApiError(400, "invalid_request", message);
   }
-  return { runAt: when.runAt, cron, action, key };
+  return {
+    runAt: when.runAt,
+    cron,
+    action,
+    key,
+    fingerprint: requestFingerprint({ at, delay, cron }, action),
+  };
 }

@@ -83,12 +83,10 @@ export const CreateBody = z
         example: "*/5 * * * *",
       }),
     action: Action,
-    key: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .openapi({ description: "A repeat returns the existing event" }),
+    key: z.string().min(1).max(128).optional().openapi({
+      description:
+        "Unique while its event exists. The same body again returns the existing event (200); a different body under a held key is 422 `idempotency_key_reused`",
+    }),
   })
   .openapi("NewScheduledEvent");
 
