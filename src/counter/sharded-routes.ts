@@ -2,10 +2,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
 import {
+  bodyErrors,
   commonErrors,
   documentedError,
   json,
   keyReusedError,
+  PUBLIC,
 } from "../http/openapi";
 import { pickShard, shardCount, shardName } from "./shards";
 import { Params, ShardedBody, ShardWrite, StepRequest } from "./schemas";
@@ -15,6 +17,8 @@ export const shardedCounters = createRouter()
     createRoute({
       method: "get",
       path: "/{name}",
+      operationId: "getShardedCounter",
+      ...PUBLIC,
       summary:
         "Read a sharded counter: the sum over every shard, read in parallel",
       request: { params: Params },
@@ -45,14 +49,18 @@ export const shardedCounters = createRouter()
     createRoute({
       method: "post",
       path: "/{name}/increment",
+      operationId: "incrementShardedCounter",
       summary: "Increment one shard of a sharded counter",
+      ...PUBLIC,
       request: StepRequest,
       responses: {
         200: json(ShardWrite, "The shard written"),
         409: documentedError(
           "The shard would leave ±(2^53−1); nothing changed",
+          ["out_of_range"],
         ),
         ...keyReusedError,
+        ...bodyErrors,
         ...commonErrors,
       },
     }),

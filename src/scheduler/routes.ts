@@ -5,8 +5,10 @@ import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
 import {
   adminErrors,
+  bodyErrors,
   commonErrors,
   documentedError,
+  empty,
   json,
   keyReusedError,
 } from "../http/openapi";
@@ -16,6 +18,7 @@ import { requestFingerprint } from "./fingerprint";
 import type { CreateOptions } from "./rpc";
 import {
   BatchBody,
+  CREATE_EXAMPLE,
   CreateBody,
   EventView,
   EventBatch,
@@ -30,13 +33,16 @@ export const schedulers = createRouter()
     createRoute({
       method: "post",
       path: "/{scheduler}/events",
+      operationId: "createScheduledEvent",
       summary: "Schedule an event (admin)",
       ...adminOnly,
       request: {
         params: Params,
         body: {
           required: true,
-          content: { "application/json": { schema: CreateBody } },
+          content: {
+            "application/json": { schema: CreateBody, example: CREATE_EXAMPLE },
+          },
         },
       },
       responses: {
@@ -47,8 +53,10 @@ export const schedulers = createRouter()
         ),
         409: documentedError(
           "The scheduler already holds 10 000 pending events",
+          ["limit_exceeded"],
         ),
         ...keyReusedError,
+        ...bodyErrors,
         ...adminErrors,
         ...commonErrors,
       },
@@ -70,21 +78,40 @@ export const schedulers = createRouter()
     createRoute({
       method: "post",
       path: "/{scheduler}/events/batch",
+      operationId: "createScheduledEvents",
       summary: "Schedule up to 100 events at once, all or nothing (admin)",
       ...adminOnly,
       request: {
         params: Params,
         body: {
           required: true,
-          content: { "application/json": { schema: BatchBody } },
+          content: {
+            "application/json": {
+              schema: BatchBody,
+              example: {
+                events: [
+                  CREATE_EXAMPLE,
+                  {
+                    cron: "0 9 * * 1-5",
+                    action: {
+                      type: "counter.increment",
+                      counter: "workdays",
+                    },
+                  },
+                ],
+              },
+            },
+          },
         },
       },
       responses: {
         200: json(EventBatch, "Every item stored, or found by its key"),
         409: documentedError(
           "The batch would take the scheduler past 10 000 pending events; nothing stored",
+          ["limit_exceeded"],
         ),
         ...keyReusedError,
+        ...bodyErrors,
         ...adminErrors,
         ...commonErrors,
       },
@@ -110,6 +137,7 @@ export const schedulers = createRouter()
     createRoute({
       method: "get",
       path: "/{scheduler}/events",
+      operationId: "listScheduledEvents",
       summary: "List events of one status, ordered by runAt (admin)",
       ...adminOnly,
       request: { params: Params, query: ListQuery },
@@ -139,12 +167,13 @@ export const schedulers = createRouter()
     createRoute({
       method: "get",
       path: "/{scheduler}/events/{id}",
+      operationId: "getScheduledEvent",
       summary: "Read one event (admin)",
       ...adminOnly,
       request: { params: EventParams },
       responses: {
         200: json(EventView, "The event"),
-        404: documentedError("No such event"),
+        404: documentedError("No such event", ["not_found"]),
         ...adminErrors,
         ...commonErrors,
       },
@@ -165,12 +194,13 @@ export const schedulers = createRouter()
     createRoute({
       method: "delete",
       path: "/{scheduler}/events/{id}",
+      operationId: "cancelScheduledEvent",
       summary: "Cancel (delete) an event (admin)",
       ...adminOnly,
       request: { params: EventParams },
       responses: {
-        204: { description: "Cancelled" },
-        404: documentedError("No such event"),
+        204: empty("Cancelled"),
+        404: documentedError("No such event", ["not_found"]),
         ...adminErrors,
         ...commonErrors,
       },
@@ -191,14 +221,16 @@ export const schedulers = createRouter()
     createRoute({
       method: "post",
       path: "/{scheduler}/events/{id}/retry",
+      operationId: "retryScheduledEvent",
       summary: "Move a dead event back to pending, due now (admin)",
       ...adminOnly,
       request: { params: EventParams },
       responses: {
         200: json(EventView, "The revived event"),
-        404: documentedError("No such event"),
+        404: documentedError("No such event", ["not_found"]),
         409: documentedError(
           "The event is not dead, or the pending limit is reached",
+          ["not_dead", "limit_exceeded"],
         ),
         ...adminErrors,
         ...commonErrors,
