@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./http/app-env";
 import { jsonError, onError } from "./http/errors";
-import { commonErrors, ErrorBody, json, PUBLIC } from "./http/openapi";
+import { commonErrors, json, PUBLIC } from "./http/openapi";
 import { servedDocument } from "./http/openapi-document";
 import { limitBody } from "./http/middleware/body-limit";
 import { corsForAllowedOrigins } from "./http/middleware/cors";
@@ -49,8 +49,6 @@ app.route("/api/rooms", rooms);
 app.route("/api/schedulers", schedulers);
 app.route("/api", sessions);
 
-// The envelope of every error, also of the 404 and 405 that no operation declares.
-app.openAPIRegistry.register("Error", ErrorBody);
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",

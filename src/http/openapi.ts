@@ -71,8 +71,9 @@ export const documentedError = (
   headers: { ...REQUEST_ID_HEADER, ...headers },
   content: {
     "application/json": {
+      // The Error envelope (allOf its $ref), narrowed to the codes this answer carries.
       schema: codes
-        ? z.object({
+        ? ErrorBody.extend({
             error: z.object({ code: z.enum(codes), message: z.string() }),
           })
         : ErrorBody,
