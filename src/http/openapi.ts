@@ -84,7 +84,7 @@ export const documentedError = (
 /** The failures every route can answer with, for the OpenAPI document. */
 export const commonErrors = {
   400: documentedError(
-    "Invalid name, JSON, field or parameter; unknown fields and query parameters are refused",
+    "Invalid name, JSON, field or parameter; unknown body fields, and unknown query parameters where the operation lists its query, are `unknown_field`",
     ["invalid_request", "invalid_name", "invalid_json", "unknown_field"],
   ),
   413: documentedError("Body over 64 KiB", ["payload_too_large"]),
