@@ -31,17 +31,19 @@ export type StepOptions = {
 
 export type CounterValue = { value: number };
 
-/**
- * What an idempotency key is bound to: the operation and its normalized body (`by` with its
- * default applied, so `{}` and `{"by": 1}` are one request).
- */
 type Operation = "increment" | "decrement";
 
+/**
+ * What an idempotency key is bound to: the operation and its normalized body (`by` with its
+ * default applied, so no body, `{}` and `{"by": 1}` are one request).
+ */
+const fingerprintOf = (operation: Operation, by: number) =>
+  `${operation} by ${by}`;
+
 function keyReused(first: string, now: string): Failure {
-  const [op, by] = first.split(":");
   return fail(
     "idempotency_key_reused",
-    `this Idempotency-Key was first used for ${op} by ${by}, not ${now.replace(":", " by ")}; use a new key for a new request`,
+    `this Idempotency-Key was first used for "${first}", not "${now}"; nothing changed: use a new key for a new request`,
   );
 }
 
@@ -84,7 +86,7 @@ export class Counter extends DurableObject<Env> {
     if (idempotencyKey === undefined)
       return this.#schema.writeStatement(() => this.#apply(delta));
     const now = Date.now();
-    const fingerprint = `${operation}:${by}`;
+    const fingerprint = fingerprintOf(operation, by);
     const result = this.#schema.write(() => {
       const seen = this.ctx.storage.sql
         .exec<{ value: number; fingerprint: string | null }>(
