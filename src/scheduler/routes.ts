@@ -17,6 +17,7 @@ import { requestedRunAt } from "./run-time";
 import { requestFingerprint } from "./fingerprint";
 import type { CreateOptions } from "./rpc";
 import {
+  BATCH_EXAMPLE,
   BatchBody,
   CREATE_EXAMPLE,
   CreateBody,
@@ -88,18 +89,7 @@ export const schedulers = createRouter()
           content: {
             "application/json": {
               schema: BatchBody,
-              example: {
-                events: [
-                  CREATE_EXAMPLE,
-                  {
-                    cron: "0 9 * * 1-5",
-                    action: {
-                      type: "counter.increment",
-                      counter: "workdays",
-                    },
-                  },
-                ],
-              },
+              example: BATCH_EXAMPLE,
             },
           },
         },

@@ -115,6 +115,16 @@ export const CREATE_EXAMPLE = {
   key: "standup-reminder",
 };
 
+export const BATCH_EXAMPLE = {
+  events: [
+    CREATE_EXAMPLE,
+    {
+      cron: "0 9 * * 1-5",
+      action: { type: "counter.increment", counter: "workdays" },
+    },
+  ],
+};
+
 export const BatchBody = z
   .strictObject({
     events: z
