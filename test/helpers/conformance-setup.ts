@@ -26,26 +26,30 @@ export function contractInUse(): Promise<Contract> {
   return state.contract;
 }
 
-// Setup files run before every test file, in a workerd the files share: wrap once.
+// Setup files run before every test file, in a workerd the files share: the state is built
+// once, and the app is wrapped once (a re-evaluated app module would be wrapped again).
 const global = globalThis as Global;
-if (!global[STATE]) {
-  const original = app.fetch;
-  const contract = (async () => {
-    const res = await original(
+const state: State = (global[STATE] ??= {
+  violations: [],
+  contract: (async () => {
+    const res = await app.fetch(
       new Request("https://example.com/api/openapi.json"),
       env,
       createExecutionContext(),
     );
     return new Contract(await res.json<Document>());
-  })();
-  const state: State = { violations: [], contract };
-  global[STATE] = state;
+  })(),
+});
+const WRAPPED = Symbol.for("openapi-conformance-wrapped");
+const wrappable = app as typeof app & { [WRAPPED]?: true };
+if (!wrappable[WRAPPED]) {
+  wrappable[WRAPPED] = true;
+  const original = app.fetch;
   app.fetch = async (request, ...rest) => {
     const response = await original(request, ...rest);
     try {
-      state.violations.push(
-        ...(await (await contract).check(request, response)),
-      );
+      const contract = await state.contract;
+      state.violations.push(...(await contract.check(request, response)));
     } catch (error) {
       state.violations.push(
         `checking ${request.method} ${request.url}: ${String(error)}`,
