@@ -34,6 +34,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Every response the suite receives is checked against the served OpenAPI document.
+    setupFiles: ["test/helpers/conformance-setup.ts"],
     // Node tests against a real `wrangler dev` (and a browser); they run with node --test.
     exclude: ["test/process/**", "test/e2e/**", "test/adoption/**"],
     // The first request of a file loads the whole Worker; on a busy 2-core CI machine that alone

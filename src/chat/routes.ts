@@ -5,9 +5,12 @@ import { identify } from "../identity/identity";
 import { callObject } from "../http/object-call";
 import {
   adminErrors,
+  bodyErrors,
   commonErrors,
-  documentedError,
+  empty,
   json,
+  PUBLIC,
+  unauthorizedError,
 } from "../http/openapi";
 import {
   HistoryQuery,
@@ -23,7 +26,9 @@ export const rooms = createRouter()
     createRoute({
       method: "get",
       path: "/{room}",
+      operationId: "getRoom",
       summary: "A room's open connections right now",
+      ...PUBLIC,
       request: { params: Params },
       responses: {
         200: json(
@@ -49,7 +54,9 @@ export const rooms = createRouter()
     createRoute({
       method: "get",
       path: "/{room}/messages",
+      operationId: "listMessages",
       summary: "A page of a room's history, oldest first",
+      ...PUBLIC,
       request: {
         params: Params,
         query: HistoryQuery,
@@ -79,6 +86,7 @@ export const rooms = createRouter()
     createRoute({
       method: "post",
       path: "/{room}/messages",
+      operationId: "postMessage",
       summary: "Post a message: stored, then broadcast to the room",
       request: {
         params: Params,
@@ -87,6 +95,7 @@ export const rooms = createRouter()
           content: {
             "application/json": {
               schema: NewMessage,
+              example: { user: "ada", text: "hello" },
             },
           },
         },
@@ -94,9 +103,10 @@ export const rooms = createRouter()
       security: userCredential(["bearer"]),
       responses: {
         201: json(Message, "The stored message, as broadcast"),
-        401: documentedError(
+        ...unauthorizedError(
           "Verified mode: no valid session credential for this user",
         ),
+        ...bodyErrors,
         ...commonErrors,
       },
     }),
@@ -120,10 +130,11 @@ export const rooms = createRouter()
       path: "/{room}",
       summary:
         "Close every socket (1001) and delete the room's storage (admin)",
+      operationId: "deleteRoom",
       ...adminOnly,
       request: { params: Params },
       responses: {
-        204: { description: "Deleted" },
+        204: empty("Deleted"),
         ...adminErrors,
         ...commonErrors,
       },

@@ -2,15 +2,15 @@
 import { z } from "@hono/zod-openapi";
 import { User } from "../identity/schemas";
 import { MAX_HISTORY_PAGE, parseId, type ChatMessage } from "./protocol";
-import { cleanText, TEXT_RULE } from "./text-rule";
+import { cleanText, TEXT_RULE, TEXT_SCHEMA } from "./text-rule";
 import { nameParams, pageLimit } from "../http/route-schemas";
 
-export const Params = nameParams("room");
+export const Params = nameParams("room", "lobby");
 
 const Text = z
   .string()
   .refine((text) => cleanText(text) !== null, `must be ${TEXT_RULE}`)
-  .openapi({ description: TEXT_RULE, example: "hello" });
+  .openapi({ description: TEXT_RULE, example: "hello", ...TEXT_SCHEMA });
 
 export const MessageId = z
   .string()

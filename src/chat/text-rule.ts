@@ -4,6 +4,15 @@ import { charCount } from "../shared/char-count";
 
 export const TEXT_MAX_CHARS = 2000;
 export const TEXT_RULE = `1-${TEXT_MAX_CHARS} characters after trimming`;
+/**
+ * TEXT_RULE as JSON Schema keywords for the OpenAPI document: a text within them is accepted (the
+ * raw length bounds the trimmed one; the pattern asks for something besides whitespace).
+ */
+export const TEXT_SCHEMA = {
+  minLength: 1,
+  maxLength: TEXT_MAX_CHARS,
+  pattern: "\\S",
+} as const;
 
 /** The trimmed text, or null when it breaks TEXT_RULE. */
 export function cleanText(raw: unknown): string | null {

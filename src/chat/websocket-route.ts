@@ -6,7 +6,12 @@ import { createRouter } from "../http/router";
 import { identify, withoutCredentials } from "../identity/identity";
 import { callObject } from "../http/object-call";
 import { isAllowedOrigin } from "../http/origins";
-import { commonErrors, documentedError } from "../http/openapi";
+import {
+  commonErrors,
+  documentedError,
+  empty,
+  unauthorizedError,
+} from "../http/openapi";
 import { User } from "../identity/schemas";
 import { MessageId, Params, userCredential } from "./schemas";
 
@@ -52,17 +57,20 @@ export const roomWebSocket = createRouter().openapi(
   createRoute({
     method: "get",
     path: "/{room}/websocket",
+    operationId: "joinRoom",
     summary: "Join a room over a WebSocket (see docs/chat-protocol.md)",
     middleware: [requireUpgrade] as const,
     request: { params: Params, query: JoinQuery },
     security: userCredential(["bearer", "sessionCookie"]),
     responses: {
-      101: { description: "Switching Protocols: the socket is open" },
-      401: documentedError(
+      101: empty("Switching Protocols: the socket is open"),
+      ...unauthorizedError(
         "Verified mode: no valid session credential for this user",
       ),
-      403: documentedError("Origin not allowed"),
-      426: documentedError("Not a WebSocket upgrade request"),
+      403: documentedError("Origin not allowed", ["forbidden"]),
+      426: documentedError("Not a WebSocket upgrade request", [
+        "upgrade_required",
+      ]),
       ...commonErrors,
     },
   }),

@@ -20,18 +20,40 @@ const SCHEMA = [
   `CREATE TABLE shard_of (
      id INTEGER PRIMARY KEY CHECK (id = 0), counter TEXT NOT NULL, shard INTEGER NOT NULL
    );`,
+  // What each key was first used for. Rows stored before this step keep NULL: they replay for
+  // any request, as they did, and are pruned within 24 h.
+  `ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT;`,
 ];
 
 export type StepOptions = {
   /** Positive amount; the route validates its range. */
   by?: number;
-  /** Replays of the same key within 24 h return the first result and change nothing. */
+  /**
+   * Replays of the same key with the same request (operation and `by`) within 24 h return the
+   * first result and change nothing; the same key with another request is refused.
+   */
   idempotencyKey?: string;
   /** Set by the sharded route: this object is that shard, and reports to its aggregate. */
   shard?: ShardOf;
 };
 
 export type CounterValue = { value: number };
+
+type Operation = "increment" | "decrement";
+
+/**
+ * What an idempotency key is bound to: the operation and its normalized body (`by` with its
+ * default applied, so no body, `{}` and `{"by": 1}` are one request).
+ */
+const fingerprintOf = (operation: Operation, by: number) =>
+  `${operation} by ${by}`;
+
+function keyReused(first: string, now: string): Failure {
+  return fail(
+    "idempotency_key_reused",
+    `this Idempotency-Key was first used for "${first}", not "${now}"; nothing changed: use a new key for a new request`,
+  );
+}
 
 /** One counter per object. Every update is one atomic SQL statement: no read-then-write across an await. */
 export class Counter extends DurableObject<Env> {
@@ -56,7 +78,7 @@ export class Counter extends DurableObject<Env> {
   async increment({ by = 1, idempotencyKey, shard }: StepOptions = {}): Promise<
     CounterValue | Failure
   > {
-    const result = await this.#add(by, idempotencyKey);
+    const result = await this.#add("increment", by, idempotencyKey);
     if (shard && !("failure" in result)) await this.#reporter.written(shard);
     return result;
   }
@@ -73,32 +95,41 @@ export class Counter extends DurableObject<Env> {
   decrement({ by = 1, idempotencyKey }: StepOptions = {}): Promise<
     CounterValue | Failure
   > {
-    return this.#add(-by, idempotencyKey);
+    return this.#add("decrement", by, idempotencyKey);
   }
 
   async #add(
-    delta: number,
+    operation: Operation,
+    by: number,
     idempotencyKey: string | undefined,
   ): Promise<CounterValue | Failure> {
+    const delta = operation === "increment" ? by : -by;
     if (idempotencyKey === undefined)
       return this.#schema.writeStatement(() => this.#apply(delta));
     const now = Date.now();
+    const fingerprint = fingerprintOf(operation, by);
     const result = this.#schema.write(() => {
       const seen = this.ctx.storage.sql
-        .exec<{ value: number }>(
-          "SELECT value FROM idempotency_keys WHERE key = ? AND expires_at > ?",
+        .exec<{ value: number; fingerprint: string | null }>(
+          "SELECT value, fingerprint FROM idempotency_keys WHERE key = ? AND expires_at > ?",
           idempotencyKey,
           now,
         )
         .toArray()[0];
-      if (seen) return { value: seen.value };
+      if (seen) {
+        return seen.fingerprint === null || seen.fingerprint === fingerprint
+          ? { value: seen.value }
+          : keyReused(seen.fingerprint, fingerprint);
+      }
       const applied = this.#apply(delta);
       if ("failure" in applied) return applied;
       this.ctx.storage.sql.exec(
-        "INSERT OR REPLACE INTO idempotency_keys (key, value, expires_at) VALUES (?, ?, ?)",
+        `INSERT OR REPLACE INTO idempotency_keys (key, value, expires_at, fingerprint)
+         VALUES (?, ?, ?, ?)`,
         idempotencyKey,
         applied.value,
         now + IDEMPOTENCY_WINDOW_MS,
+        fingerprint,
       );
       return applied;
     });

@@ -5,16 +5,24 @@ import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
 import {
   adminErrors,
+  bodyErrors,
   commonErrors,
   documentedError,
+  empty,
   json,
+  keyReusedError,
+  PUBLIC,
 } from "../http/openapi";
 import type { Counter, StepOptions } from "./counter";
 import { CounterBody, Params, StepRequest } from "./schemas";
 
 const stepResponses = {
   200: json(CounterBody, "The new value"),
-  409: documentedError("The result would leave ±(2^53−1); nothing changed"),
+  409: documentedError("The result would leave ±(2^53−1); nothing changed", [
+    "out_of_range",
+  ]),
+  ...keyReusedError,
+  ...bodyErrors,
   ...commonErrors,
 };
 
@@ -23,7 +31,9 @@ export const counters = createRouter()
     createRoute({
       method: "get",
       path: "/{name}",
+      operationId: "getCounter",
       summary: "Read a counter (0 if never written)",
+      ...PUBLIC,
       request: { params: Params },
       responses: {
         200: json(CounterBody, "The value"),
@@ -46,11 +56,12 @@ export const counters = createRouter()
     createRoute({
       method: "delete",
       path: "/{name}",
+      operationId: "deleteCounter",
       summary: "Delete a counter's storage (admin)",
       ...adminOnly,
       request: { params: Params },
       responses: {
-        204: { description: "Deleted" },
+        204: empty("Deleted"),
         ...adminErrors,
         ...commonErrors,
       },
@@ -67,7 +78,9 @@ export const counters = createRouter()
     createRoute({
       method: "post",
       path: "/{name}/increment",
+      operationId: "incrementCounter",
       summary: "Increment a counter",
+      ...PUBLIC,
       request: StepRequest,
       responses: stepResponses,
     }),
@@ -77,7 +90,9 @@ export const counters = createRouter()
     createRoute({
       method: "post",
       path: "/{name}/decrement",
+      operationId: "decrementCounter",
       summary: "Decrement a counter",
+      ...PUBLIC,
       request: StepRequest,
       responses: stepResponses,
     }),
@@ -86,6 +101,7 @@ export const counters = createRouter()
 
 type StepRoute = {
   method: "post";
+  security: Record<string, string[]>[];
   path: string;
   request: typeof StepRequest;
   responses: typeof stepResponses;

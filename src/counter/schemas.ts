@@ -3,11 +3,18 @@ import { z } from "@hono/zod-openapi";
 import { IdempotencyHeaders } from "../http/openapi";
 import { nameParams } from "../http/route-schemas";
 
-export const Params = nameParams("name");
+export const Params = nameParams("name", "visits");
 
 /** Optional body of increment and decrement. */
 export const StepBody = z
-  .strictObject({ by: z.int().min(1).max(1_000_000).optional() })
+  .strictObject({
+    by: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: "How much to add or subtract; default 1" }),
+  })
   .openapi("Step");
 
 /** The request of every write that steps a counter: a name, an optional key, an optional body. */
@@ -16,7 +23,9 @@ export const StepRequest = {
   headers: IdempotencyHeaders,
   body: {
     required: false,
-    content: { "application/json": { schema: StepBody } },
+    content: {
+      "application/json": { schema: StepBody, example: { by: 1 } },
+    },
   },
 };
 

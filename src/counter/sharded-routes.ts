@@ -6,9 +6,12 @@ import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
 import {
   adminErrors,
+  bodyErrors,
   commonErrors,
   documentedError,
   json,
+  keyReusedError,
+  PUBLIC,
 } from "../http/openapi";
 import { pickShard, shardCount, shardName } from "./shards";
 import {
@@ -24,6 +27,8 @@ export const shardedCounters = createRouter()
     createRoute({
       method: "get",
       path: "/{name}",
+      operationId: "getShardedCounter",
+      ...PUBLIC,
       summary:
         "Read a sharded counter from its aggregate (one object; asOf trails writes by at most 3 s), or with consistent=true the sum of every shard",
       request: { params: Params, query: ShardedReadQuery },
@@ -55,13 +60,18 @@ export const shardedCounters = createRouter()
     createRoute({
       method: "post",
       path: "/{name}/increment",
+      operationId: "incrementShardedCounter",
       summary: "Increment one shard of a sharded counter",
+      ...PUBLIC,
       request: StepRequest,
       responses: {
         200: json(ShardWrite, "The shard written"),
         409: documentedError(
           "The shard would leave ±(2^53−1); nothing changed",
+          ["out_of_range"],
         ),
+        ...keyReusedError,
+        ...bodyErrors,
         ...commonErrors,
       },
     }),
@@ -91,6 +101,7 @@ export const shardedCounters = createRouter()
     createRoute({
       method: "delete",
       path: "/{name}",
+      operationId: "deleteShardedCounter",
       summary:
         "Delete every shard of a sharded counter and its aggregate (admin)",
       ...adminOnly,

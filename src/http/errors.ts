@@ -26,6 +26,7 @@ const FAILURE_STATUS = {
   not_dead: 409,
   not_found: 404,
   invalid_request: 400,
+  idempotency_key_reused: 422,
 } as const satisfies Record<FailureCode, ContentfulStatusCode>;
 
 export function unwrap<T>(result: T | Failure): T {

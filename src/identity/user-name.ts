@@ -4,6 +4,16 @@ import { charCount } from "../shared/char-count";
 
 export const USER_MAX_CHARS = 32;
 export const USER_RULE = `1-${USER_MAX_CHARS} characters after trimming, no control characters`;
+/**
+ * USER_RULE as JSON Schema keywords for the OpenAPI document: a name within them is accepted
+ * (the raw length bounds the trimmed one; something besides whitespace, no control characters).
+ */
+export const USER_SCHEMA = {
+  minLength: 1,
+  maxLength: USER_MAX_CHARS,
+  pattern:
+    "^[^\\u0000-\\u001f\\u007f-\\u009f]*\\S[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+} as const;
 
 /** The trimmed user name, or null when it breaks USER_RULE. */
 export function cleanUser(raw: unknown): string | null {

@@ -26,3 +26,10 @@ export function tooMany(): Failure {
     `a scheduler holds at most ${MAX_PENDING} pending events; cancel some or let them run`,
   );
 }
+
+export function keyReused(key: string, id: string): Failure {
+  return fail(
+    "idempotency_key_reused",
+    `key "${key}" names event ${id}, created by a different request; a repeat must send the same body (use a new key, or cancel that event first)`,
+  );
+}

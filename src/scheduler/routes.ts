@@ -5,15 +5,21 @@ import { createRouter } from "../http/router";
 import { callObject } from "../http/object-call";
 import {
   adminErrors,
+  bodyErrors,
   commonErrors,
   documentedError,
+  empty,
   json,
+  keyReusedError,
 } from "../http/openapi";
 import { encodeCursor } from "./cursor";
 import { requestedRunAt } from "./run-time";
+import { requestFingerprint } from "./fingerprint";
 import type { CreateOptions } from "./rpc";
 import {
+  BATCH_EXAMPLE,
   BatchBody,
+  CREATE_EXAMPLE,
   CreateBody,
   EventView,
   EventBatch,
@@ -28,21 +34,30 @@ export const schedulers = createRouter()
     createRoute({
       method: "post",
       path: "/{scheduler}/events",
+      operationId: "createScheduledEvent",
       summary: "Schedule an event (admin)",
       ...adminOnly,
       request: {
         params: Params,
         body: {
           required: true,
-          content: { "application/json": { schema: CreateBody } },
+          content: {
+            "application/json": { schema: CreateBody, example: CREATE_EXAMPLE },
+          },
         },
       },
       responses: {
         201: json(EventView, "Scheduled"),
-        200: json(EventView, "An event with this key already exists"),
+        200: json(
+          EventView,
+          "An event with this key, created by the same request, already exists",
+        ),
         409: documentedError(
           "The scheduler already holds 10 000 pending events",
+          ["limit_exceeded"],
         ),
+        ...keyReusedError,
+        ...bodyErrors,
         ...adminErrors,
         ...commonErrors,
       },
@@ -64,20 +79,29 @@ export const schedulers = createRouter()
     createRoute({
       method: "post",
       path: "/{scheduler}/events/batch",
+      operationId: "createScheduledEvents",
       summary: "Schedule up to 100 events at once, all or nothing (admin)",
       ...adminOnly,
       request: {
         params: Params,
         body: {
           required: true,
-          content: { "application/json": { schema: BatchBody } },
+          content: {
+            "application/json": {
+              schema: BatchBody,
+              example: BATCH_EXAMPLE,
+            },
+          },
         },
       },
       responses: {
         200: json(EventBatch, "Every item stored, or found by its key"),
         409: documentedError(
           "The batch would take the scheduler past 10 000 pending events; nothing stored",
+          ["limit_exceeded"],
         ),
+        ...keyReusedError,
+        ...bodyErrors,
         ...adminErrors,
         ...commonErrors,
       },
@@ -103,6 +127,7 @@ export const schedulers = createRouter()
     createRoute({
       method: "get",
       path: "/{scheduler}/events",
+      operationId: "listScheduledEvents",
       summary: "List events of one status, ordered by runAt (admin)",
       ...adminOnly,
       request: { params: Params, query: ListQuery },
@@ -132,12 +157,13 @@ export const schedulers = createRouter()
     createRoute({
       method: "get",
       path: "/{scheduler}/events/{id}",
+      operationId: "getScheduledEvent",
       summary: "Read one event (admin)",
       ...adminOnly,
       request: { params: EventParams },
       responses: {
         200: json(EventView, "The event"),
-        404: documentedError("No such event"),
+        404: documentedError("No such event", ["not_found"]),
         ...adminErrors,
         ...commonErrors,
       },
@@ -158,12 +184,13 @@ export const schedulers = createRouter()
     createRoute({
       method: "delete",
       path: "/{scheduler}/events/{id}",
+      operationId: "cancelScheduledEvent",
       summary: "Cancel (delete) an event (admin)",
       ...adminOnly,
       request: { params: EventParams },
       responses: {
-        204: { description: "Cancelled" },
-        404: documentedError("No such event"),
+        204: empty("Cancelled"),
+        404: documentedError("No such event", ["not_found"]),
         ...adminErrors,
         ...commonErrors,
       },
@@ -184,14 +211,16 @@ export const schedulers = createRouter()
     createRoute({
       method: "post",
       path: "/{scheduler}/events/{id}/retry",
+      operationId: "retryScheduledEvent",
       summary: "Move a dead event back to pending, due now (admin)",
       ...adminOnly,
       request: { params: EventParams },
       responses: {
         200: json(EventView, "The revived event"),
-        404: documentedError("No such event"),
+        404: documentedError("No such event", ["not_found"]),
         409: documentedError(
           "The event is not dead, or the pending limit is reached",
+          ["not_dead", "limit_exceeded"],
         ),
         ...adminErrors,
         ...commonErrors,
@@ -221,5 +250,11 @@ function createOptions(
     const message = where ? `${where}: ${when.problem}` : when.problem;
     throw new ApiError(400, "invalid_request", message);
   }
-  return { runAt: when.runAt, cron, action, key };
+  return {
+    runAt: when.runAt,
+    cron,
+    action,
+    key,
+    fingerprint: requestFingerprint({ at, delay, cron }, action),
+  };
 }

@@ -7,8 +7,16 @@ export type CreateOptions = {
   /** 5-field cron, UTC: the event runs at every occurrence and stays pending. */
   cron?: string;
   action: Action;
-  /** Unique per scheduler while the event exists: a repeat returns the existing event. */
+  /**
+   * Unique per scheduler while the event exists: a repeat of the same request returns the
+   * existing event; a different request under the key is refused (`idempotency_key_reused`).
+   */
   key?: string;
+  /**
+   * What the request asked for (`requestFingerprint`), stored with a keyed event. Older Workers
+   * send none: their repeats, and repeats of events stored without one, are not compared.
+   */
+  fingerprint?: string;
 };
 export type Created = { event: ScheduledEvent; created: boolean };
 export type CreateManyOptions = { events: CreateOptions[] };

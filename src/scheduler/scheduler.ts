@@ -5,7 +5,7 @@ import { firstRun } from "./run-time";
 import { fail, type Failure } from "../shared/failure";
 import { logObject } from "../shared/object-log";
 import { Schema } from "../shared/sql-schema";
-import { atIndex, notFound, RolledBack, tooMany } from "./failures";
+import { atIndex, keyReused, notFound, RolledBack, tooMany } from "./failures";
 import {
   BATCH_SIZE,
   DONE_PRUNE_BATCH,
@@ -174,13 +174,19 @@ export class Scheduler extends DurableObject<Env> {
 
   /** Stores one new event, or finds the one its key names; `hasRoom` guards the pending limit. */
   #add(
-    { cron, action, key }: CreateOptions,
+    { cron, action, key, fingerprint }: CreateOptions,
     runAt: number,
     now: number,
     hasRoom: () => boolean,
   ): Created | Failure {
     const existing = key === undefined ? null : this.#store.byKey(key);
-    if (existing) return { event: existing, created: false };
+    if (existing) {
+      const comparable =
+        fingerprint !== undefined && existing.fingerprint !== null;
+      return comparable && existing.fingerprint !== fingerprint
+        ? keyReused(key!, existing.event.id)
+        : { event: existing.event, created: false };
+    }
     if (!hasRoom()) return tooMany();
     const event = this.#store.insert({
       id: crypto.randomUUID(),
@@ -189,6 +195,7 @@ export class Scheduler extends DurableObject<Env> {
       cron,
       action,
       createdAt: now,
+      fingerprint: key === undefined ? undefined : fingerprint,
     });
     return { event, created: true };
   }

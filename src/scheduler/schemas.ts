@@ -2,8 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { cronProblem } from "./cron";
 import { Name } from "../http/openapi";
-import { cleanText, TEXT_RULE } from "../chat/text-rule";
-import { cleanUser, USER_RULE } from "../identity/user-name";
+import { cleanText, TEXT_RULE, TEXT_SCHEMA } from "../chat/text-rule";
+import { cleanUser, USER_RULE, USER_SCHEMA } from "../identity/user-name";
 import {
   EVENT_STATUSES,
   type Action as ActionType,
@@ -17,10 +17,14 @@ import { nameParams, pageLimit } from "../http/route-schemas";
 const AT_RULE =
   "must be epoch ms (an integer >= 0) or an ISO-8601 date-time with a time zone";
 
-export const Params = nameParams("scheduler");
+export const Params = nameParams("scheduler", "jobs");
 export const EventParams = Params.extend({
   id: Name.openapi({
-    param: { name: "id", in: "path" },
+    param: {
+      name: "id",
+      in: "path",
+      example: "0b7e6a4c-3f1d-4c2e-9a51-8d2f6e4b1c90",
+    },
     description: "The event id, a UUID",
   }),
 });
@@ -36,12 +40,14 @@ const ChatPost = z.strictObject({
   text: z
     .string()
     .refine((text) => cleanText(text) !== null, `must be ${TEXT_RULE}`)
-    .transform((text) => text.trim()),
+    .transform((text) => text.trim())
+    .openapi({ description: TEXT_RULE, ...TEXT_SCHEMA }),
   user: z
     .string()
     .refine((user) => cleanUser(user) !== null, `must be ${USER_RULE}`)
     .transform((user) => user.trim())
-    .default("scheduler"),
+    .default("scheduler")
+    .openapi({ description: USER_RULE, ...USER_SCHEMA }),
 });
 const Action = z
   .discriminatedUnion("type", [CounterIncrement, ChatPost], {
@@ -57,13 +63,19 @@ export const CreateBody = z
     at: z
       .union(
         [
-          z.int().min(0, AT_RULE),
+          z.int().min(0, AT_RULE).openapi({
+            // Resolved to `maximum` (now + a year) each time the document is served.
+            "x-maximum-from-now-ms": YEAR_MS,
+          }),
           z.iso.datetime({ offset: true, error: AT_RULE }),
         ],
         { error: AT_RULE },
       )
       .optional()
-      .openapi({ description: "When to run; a past time runs at once" }),
+      .openapi({
+        description:
+          "When to run: epoch ms or an ISO-8601 date-time, at most a year ahead; a past time runs at once",
+      }),
     delay: z
       .number()
       .positive()
@@ -83,14 +95,35 @@ export const CreateBody = z
         example: "*/5 * * * *",
       }),
     action: Action,
-    key: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .openapi({ description: "A repeat returns the existing event" }),
+    key: z.string().min(1).max(128).optional().openapi({
+      description:
+        "Unique while its event exists. The same body again returns the existing event (200); a different body under a held key is 422 `idempotency_key_reused`",
+    }),
   })
-  .openapi("NewScheduledEvent");
+  .openapi("NewScheduledEvent", {
+    // Exactly one of the three, as the route checks (requestedRunAt in run-time.ts).
+    oneOf: [
+      { required: ["at"] },
+      { required: ["delay"] },
+      { required: ["cron"] },
+    ],
+  });
+
+export const CREATE_EXAMPLE = {
+  delay: 60,
+  action: { type: "chat.post", room: "lobby", text: "stand-up in 5 minutes" },
+  key: "standup-reminder",
+};
+
+export const BATCH_EXAMPLE = {
+  events: [
+    CREATE_EXAMPLE,
+    {
+      cron: "0 9 * * 1-5",
+      action: { type: "counter.increment", counter: "workdays" },
+    },
+  ],
+};
 
 export const BatchBody = z
   .strictObject({

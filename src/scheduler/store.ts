@@ -15,6 +15,7 @@ type Row = {
   run: number;
   last_error: string | null;
   created_at: number;
+  fingerprint: string | null;
 };
 
 /**
@@ -50,6 +51,8 @@ export const SCHEDULER_SCHEMA: readonly SchemaStep[] = [
      UPDATE event_stats
      SET pending = pending + (NEW.status = 'pending') - (OLD.status = 'pending');
    END;`,
+  // The request a keyed event was created by. Events stored before this step keep NULL.
+  `ALTER TABLE events ADD COLUMN fingerprint TEXT;`,
 ];
 
 export type NewEvent = {
@@ -59,6 +62,7 @@ export type NewEvent = {
   cron?: string;
   action: Action;
   createdAt: number;
+  fingerprint?: string;
 };
 
 /** The events table. Every statement is one indexed read or write; nothing scans. */
@@ -73,14 +77,15 @@ export class SchedulerStore {
     return toEvent(
       this.#sql
         .exec<Row>(
-          `INSERT INTO events (id, key, run_at, cron, action, status, created_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', ?) RETURNING *`,
+          `INSERT INTO events (id, key, run_at, cron, action, status, created_at, fingerprint)
+           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING *`,
           event.id,
           event.key ?? null,
           event.runAt,
           event.cron ?? null,
           JSON.stringify(event.action),
           event.createdAt,
+          event.fingerprint ?? null,
         )
         .one(),
     );
@@ -90,8 +95,14 @@ export class SchedulerStore {
     return this.#first("SELECT * FROM events WHERE id = ?", id);
   }
 
-  byKey(key: string): ScheduledEvent | null {
-    return this.#first("SELECT * FROM events WHERE key = ?", key);
+  /** The event a key names, with the fingerprint of the request that created it. */
+  byKey(
+    key: string,
+  ): { event: ScheduledEvent; fingerprint: string | null } | null {
+    const row = this.#sql
+      .exec<Row>("SELECT * FROM events WHERE key = ?", key)
+      .toArray()[0];
+    return row ? { event: toEvent(row), fingerprint: row.fingerprint } : null;
   }
 
   pendingCount(): number {

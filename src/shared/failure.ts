@@ -11,6 +11,7 @@ export const FAILURE_CODES = [
   "not_dead",
   "not_found",
   "invalid_request",
+  "idempotency_key_reused",
 ] as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[number];

@@ -42,6 +42,16 @@ describe("rows per counter operation", () => {
     expect(replay.result).toEqual({ value: 2 });
     expect(replay.rowsWritten).toBe(0);
     expect(replay.rowsRead).toBeLessThanOrEqual(1);
+    const reused = await runInDurableObject(stub, (instance: Counter, state) =>
+      meterSql(state.storage, () =>
+        instance.decrement({ idempotencyKey: "k1" }),
+      ),
+    );
+    expect(reused.result).toMatchObject({
+      failure: { code: "idempotency_key_reused" },
+    });
+    expect(reused.rowsWritten).toBe(0);
+    expect(reused.rowsRead).toBeLessThanOrEqual(1);
   });
 
   it("creates its tables with its first write, once, and a first read costs nothing", async ({
@@ -57,8 +67,9 @@ describe("rows per counter operation", () => {
       ],
     );
     expect(read).toMatchObject({ statements: 0, rowsWritten: 0 });
-    // The counter row, plus once per object: the tables, the index and a ledger entry per step.
-    expect(first.rowsWritten).toBeLessThanOrEqual(8);
+    // The counter row, plus once per object: the tables, the index, the fingerprint column
+    // and a ledger entry per step (shard_of is step 2, the fingerprint step 3).
+    expect(first.rowsWritten).toBeLessThanOrEqual(9);
     expect(second).toMatchObject({ statements: 1, rowsWritten: 1 });
   });
 

@@ -2,14 +2,22 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { IDEMPOTENCY_WINDOW_MS } from "../../src/counter/counter";
-import { api, postJson, uniqueName } from "../helpers/http";
+import { api, errorCode, postJson, uniqueName } from "../helpers/http";
 
+const step = (
+  operation: "increment" | "decrement",
+  counter: string,
+  key: string,
+  body: unknown,
+) =>
+  postJson(`/api/counters/${counter}/${operation}`, body, {
+    "Idempotency-Key": key,
+  });
 const increment = (counter: string, key: string, by = 1) =>
-  postJson(
-    `/api/counters/${counter}/increment`,
-    { by },
-    { "Idempotency-Key": key },
-  );
+  step("increment", counter, key, { by });
+const valueOf = async (counter: string) =>
+  (await (await api(`/api/counters/${counter}`)).json<{ value: number }>())
+    .value;
 
 describe("Idempotency-Key on counter writes", () => {
   it("applies a replayed key once and returns the first response", async ({
@@ -26,6 +34,78 @@ describe("Idempotency-Key on counter writes", () => {
       name: counter,
       value: 6,
     });
+  });
+
+  it("refuses a key reused with another body and changes nothing", async ({
+    expect,
+  }) => {
+    const counter = uniqueName("idem");
+    expect(await (await increment(counter, "k-1", 1)).json()).toEqual({
+      name: counter,
+      value: 1,
+    });
+    const reused = await increment(counter, "k-1", 50);
+    expect(reused.status).toBe(422);
+    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    expect(await valueOf(counter)).toBe(1);
+  });
+
+  it("refuses a key reused for the other operation and changes nothing", async ({
+    expect,
+  }) => {
+    const counter = uniqueName("idem");
+    await increment(counter, "k-1", 1);
+    const reused = await step("decrement", counter, "k-1", { by: 1 });
+    expect(reused.status).toBe(422);
+    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    expect(await valueOf(counter)).toBe(1);
+  });
+
+  it("keeps refusing a reused key and still replays the first request", async ({
+    expect,
+  }) => {
+    const counter = uniqueName("idem");
+    await increment(counter, "k-1", 2);
+    expect((await increment(counter, "k-1", 3)).status).toBe(422);
+    expect((await increment(counter, "k-1", 3)).status).toBe(422);
+    const replay = await increment(counter, "k-1", 2);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ name: counter, value: 2 });
+    expect(await valueOf(counter)).toBe(2);
+  });
+
+  it("treats a body with the default spelled out as the same request", async ({
+    expect,
+  }) => {
+    const counter = uniqueName("idem");
+    await step("increment", counter, "k-1", {});
+    const replay = await step("increment", counter, "k-1", { by: 1 });
+    expect(replay.status).toBe(200);
+    const bodyless = await api(`/api/counters/${counter}/increment`, {
+      method: "POST",
+      headers: { "Idempotency-Key": "k-1" },
+    });
+    expect(bodyless.status).toBe(200);
+    expect(await valueOf(counter)).toBe(1);
+  });
+
+  it("refuses a sharded increment whose key is reused with another body", async ({
+    expect,
+  }) => {
+    const counter = uniqueName("idem");
+    const send = (by: number) =>
+      postJson(
+        `/api/sharded-counters/${counter}/increment`,
+        { by },
+        { "Idempotency-Key": "shard-key" },
+      );
+    expect((await send(2)).status).toBe(200);
+    const reused = await send(7);
+    expect(reused.status).toBe(422);
+    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    expect(
+      await (await api(`/api/sharded-counters/${counter}`)).json(),
+    ).toMatchObject({ value: 2 });
   });
 
   it("applies a key replayed concurrently once", async ({ expect }) => {

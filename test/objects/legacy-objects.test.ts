@@ -3,6 +3,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { ADMIN, api, uniqueName } from "../helpers/http";
 import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { SCHEDULER_SCHEMA } from "../../src/scheduler/store";
 
 // What the code before "tables on first write" left in every object it woke, a read included:
 // the ledger at version 1 and the tables, created by its constructor. Frozen copies of those
@@ -52,6 +53,52 @@ describe("objects the previous code wrote keep working", () => {
     expect(
       await runInDurableObject(stub, (_, state) => storedState(state.storage)),
     ).toEqual(NOTHING_STORED);
+  });
+
+  it("replays an idempotency key stored before keys were bound to their request", async ({
+    expect,
+  }) => {
+    const stub = env.COUNTER.getByName(uniqueName("legacy"));
+    // The key row as the code before fingerprints wrote it: no record of the request.
+    await asLegacy(stub, [
+      LEGACY_LEDGER,
+      LEGACY_COUNTER,
+      "INSERT INTO counter (id, value) VALUES (0, 5)",
+      `INSERT INTO idempotency_keys (key, value, expires_at) VALUES ('old', 5, ${Date.now() + 60_000})`,
+    ]);
+    // Nothing says what it was for, so it answers as it did: the stored value, nothing changed.
+    expect(await stub.decrement({ by: 3, idempotencyKey: "old" })).toEqual({
+      value: 5,
+    });
+    expect(await stub.get()).toEqual({ value: 5 });
+    expect(await stub.increment({ by: 2, idempotencyKey: "new" })).toEqual({
+      value: 7,
+    });
+    expect(
+      await stub.increment({ by: 9, idempotencyKey: "new" }),
+    ).toMatchObject({ failure: { code: "idempotency_key_reused" } });
+  });
+
+  it("answers a scheduler key stored before keys were bound to their request", async ({
+    expect,
+  }) => {
+    const stub = env.SCHEDULER.getByName(uniqueName("legacy"));
+    const runAt = Date.now() + 3_600_000;
+    const action = { type: "counter.increment" as const, counter: "c", by: 1 };
+    // Schema step 1 is append-only, so it is exactly what the older code created.
+    await asLegacy(stub, [
+      LEGACY_LEDGER,
+      SCHEDULER_SCHEMA[0]!,
+      `INSERT INTO events (id, key, run_at, action, status, created_at)
+       VALUES ('old-event', 'old', ${runAt}, '${JSON.stringify(action)}', 'pending', 1)`,
+    ]);
+    expect(
+      await stub.create({ runAt: 5, action, key: "old", fingerprint: "any" }),
+    ).toMatchObject({ created: false, event: { id: "old-event", runAt } });
+    await stub.create({ runAt, action, key: "new", fingerprint: "f" });
+    expect(
+      await stub.create({ runAt, action, key: "new", fingerprint: "g" }),
+    ).toMatchObject({ failure: { code: "idempotency_key_reused" } });
   });
 
   it("writes to a counter whose empty tables a read created", async ({

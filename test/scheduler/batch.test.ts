@@ -63,9 +63,9 @@ describe("batch create", { timeout: 30_000 }, () => {
       key: "a",
     });
     const { events, created } = await batched(expect, name, [
-      { delay: 9, action, key: "a" },
+      { delay: 5, action, key: "a" },
       { delay: 9, action, key: "b" },
-      { delay: 30, action, key: "b" },
+      { delay: 9, action, key: "b" },
     ]);
     expect(created).toEqual([false, true, false]);
     expect(events[0]).toEqual(earlier);
@@ -74,6 +74,35 @@ describe("batch create", { timeout: 30_000 }, () => {
 
     const again = await batched(expect, name, [{ delay: 9, action, key: "b" }]);
     expect(again).toEqual({ events: [events[1]], created: [false] });
+  });
+
+  it("refuses a batch that reuses a key for another request, naming the item, and stores nothing", async ({
+    expect,
+  }) => {
+    const { name } = newScheduler();
+    const action = increment(uniqueName("c"));
+    await scheduled(expect, name, { delay: 5, action, key: "a" });
+    for (const body of [
+      [
+        { delay: 9, action, key: "b" },
+        { delay: 5, action, key: "a" },
+        { delay: 30, action, key: "a" },
+      ],
+      [
+        { delay: 9, action, key: "b" },
+        { delay: 9, action, key: "c" },
+        { delay: 30, action, key: "b" },
+      ],
+    ]) {
+      const res = await batch(name, body);
+      expect(res.status).toBe(422);
+      const { error } = await res.json<{
+        error: { code: string; message: string };
+      }>();
+      expect(error.code).toBe("idempotency_key_reused");
+      expect(error.message).toContain("events[2]");
+    }
+    expect(await countByStatus(name)).toEqual({ pending: 1 });
   });
 
   it("refuses a batch with one bad item, naming it, and stores nothing", async ({

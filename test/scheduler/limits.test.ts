@@ -104,14 +104,15 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
   }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const event = await dueNow(expect, name, action, "once");
+    const at = Date.now();
+    const event = await scheduled(expect, name, { at, key: "once", action });
     const doneAt = Date.now();
     await runAlarm(name);
     const path = `/api/schedulers/${name}/events/${event.id}`;
 
     advanceTo(expect, doneAt + DONE_RETENTION_MS - 1);
     expect((await api(path, { headers: ADMIN })).status).toBe(200);
-    const repeat = await schedule(name, { delay: 5, key: "once", action });
+    const repeat = await schedule(name, { at, key: "once", action });
     expect(repeat.status).toBe(200);
 
     advanceTo(expect, doneAt + DONE_RETENTION_MS);

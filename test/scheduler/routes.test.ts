@@ -11,7 +11,6 @@ import {
   scheduled,
   useFrozenClock,
   type ScheduledEvent,
-  dueNow,
 } from "../helpers/scheduler";
 
 useFrozenClock();
@@ -36,7 +35,7 @@ function eventPath(scheduler: string, id: string): string {
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
 describe("scheduler routes", { timeout: 30_000 }, () => {
-  it("creates with 201, and answers a repeated key with 200 and the same event", async ({
+  it("creates with 201, and answers a repeated request with 200 and the same event", async ({
     expect,
   }) => {
     const { name } = newScheduler();
@@ -50,11 +49,57 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     const event = await first.json<ScheduledEvent>();
     expect(event.key).toBe("daily-report");
 
+    // A retry arrives later with the same body: the same event, its time from the first request.
     advanceTo(expect, Date.now() + 5_000);
-    const again = await schedule(name, { ...body, delay: 999 });
+    const again = await schedule(name, { ...body, action: { ...body.action } });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(event);
     expect(await countByStatus(name)).toEqual({ pending: 1 });
+  });
+
+  it("refuses a key reused with another time or action, and changes nothing", async ({
+    expect,
+  }) => {
+    const { name } = newScheduler();
+    const action = increment(uniqueName("c"));
+    const event = await scheduled(expect, name, {
+      delay: 60,
+      key: "k",
+      action,
+    });
+    for (const body of [
+      { delay: 999, key: "k", action },
+      { delay: 60, key: "k", action: { ...action, by: 50 } },
+      { at: event.runAt, key: "k", action },
+      { cron: "* * * * *", key: "k", action },
+    ]) {
+      const res = await schedule(name, body);
+      expect(res.status).toBe(422);
+      expect(await errorCode(res)).toBe("idempotency_key_reused");
+    }
+    expect(await countByStatus(name)).toEqual({ pending: 1 });
+    const found = await api(eventPath(name, event.id), { headers: ADMIN });
+    expect(await found.json()).toEqual(event);
+  });
+
+  it("treats an ISO time and its epoch ms, and a default spelled out, as one request", async ({
+    expect,
+  }) => {
+    const { name } = newScheduler();
+    const at = Date.now() + 60_000;
+    const counter = uniqueName("c");
+    const event = await scheduled(expect, name, {
+      at,
+      key: "k",
+      action: { type: "counter.increment", counter },
+    });
+    const again = await schedule(name, {
+      at: new Date(at).toISOString(),
+      key: "k",
+      action: { type: "counter.increment", counter, by: 1 },
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(event);
   });
 
   it("keeps a key taken while its event exists, done included, and frees it on cancel", async ({
@@ -62,9 +107,10 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
   }) => {
     const { name } = newScheduler();
     const action = increment(uniqueName("c"));
-    const done = await dueNow(expect, name, action, "k");
+    const at = Date.now();
+    const done = await scheduled(expect, name, { at, key: "k", action });
     await runAlarm(name);
-    const repeat = await schedule(name, { at: Date.now(), key: "k", action });
+    const repeat = await schedule(name, { at, key: "k", action });
     expect(repeat.status).toBe(200);
     expect(await repeat.json()).toMatchObject({ id: done.id, status: "done" });
 

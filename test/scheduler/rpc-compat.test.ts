@@ -58,6 +58,31 @@ describe(
       });
     });
 
+    it("compares keys only between requests that both carry a fingerprint", async ({
+      expect,
+    }) => {
+      const scheduler = env.SCHEDULER.getByName(uniqueName("compat"));
+      const runAt = Date.now() + 60_000;
+      const action = {
+        type: "counter.increment" as const,
+        counter: "c",
+        by: 1,
+      };
+      // An older Worker sends no fingerprint; its event answers any later repeat as before.
+      await scheduler.create({ runAt, action, key: "old" });
+      expect(
+        await scheduler.create({ runAt, action, key: "old", fingerprint: "f" }),
+      ).toMatchObject({ created: false });
+      // A newer Worker's event, repeated by an older Worker: not compared either.
+      await scheduler.create({ runAt, action, key: "new", fingerprint: "f" });
+      expect(
+        await scheduler.create({ runAt: 1, action, key: "new" }),
+      ).toMatchObject({ created: false, event: { runAt } });
+      expect(
+        await scheduler.create({ runAt, action, key: "new", fingerprint: "g" }),
+      ).toMatchObject({ failure: { code: "idempotency_key_reused" } });
+    });
+
     it("reports an action type it does not know as a failed attempt, not a crash", async ({
       expect,
     }) => {
