@@ -9,6 +9,7 @@ import {
   bodyErrors,
   commonErrors,
   documentedError,
+  empty,
   json,
   keyReusedError,
   PUBLIC,
@@ -107,7 +108,7 @@ export const shardedCounters = createRouter()
       ...adminOnly,
       request: { params: Params },
       responses: {
-        204: { description: "Deleted" },
+        204: empty("Deleted"),
         ...adminErrors,
         ...commonErrors,
       },
