@@ -41,9 +41,15 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
   type: "apiKey",
   in: "cookie",
-  name: "session_<base64url of the user name>",
+  name: "__Host-session_<base64url of the name's key>",
   description:
-    "Set by POST /api/sessions; read only on the WebSocket upgrade, for browsers",
+    "Set by POST /api/sessions (without the __Host- prefix over plain HTTP); read only on the WebSocket upgrade, for browsers",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "hold", {
+  type: "http",
+  scheme: "Hold",
+  description:
+    "The hold secret from POST /api/sessions: Authorization: Hold <secret>",
 });
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",

@@ -2,3 +2,4 @@ export { app as default } from "./app";
 export { ChatRoom } from "./chat/chat-room";
 export { Counter } from "./counter/counter";
 export { Scheduler } from "./scheduler/scheduler";
+export { NameHold } from "./identity/name-hold";

@@ -26,6 +26,8 @@ const FAILURE_STATUS = {
   not_dead: 409,
   not_found: 404,
   invalid_request: 400,
+  name_taken: 409,
+  forbidden: 403,
 } as const satisfies Record<FailureCode, ContentfulStatusCode>;
 
 export function unwrap<T>(result: T | Failure): T {

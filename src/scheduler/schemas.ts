@@ -40,7 +40,8 @@ const ChatPost = z.strictObject({
   user: z
     .string()
     .refine((user) => cleanUser(user) !== null, `must be ${USER_RULE}`)
-    .transform((user) => user.trim())
+    // Stored in its display form, as the room would store it.
+    .transform((user) => cleanUser(user) ?? user)
     .default("scheduler"),
 });
 const Action = z

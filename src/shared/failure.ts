@@ -11,6 +11,8 @@ export const FAILURE_CODES = [
   "not_dead",
   "not_found",
   "invalid_request",
+  "name_taken",
+  "forbidden",
 ] as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[number];

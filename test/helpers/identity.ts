@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import type { ExpectStatic } from "vitest";
 import { app } from "../../src/app";
-import { SESSION } from "../../src/identity/session-token";
+import { audienceOf, issuerOf } from "../../src/identity/session-token";
 import { ADMIN } from "./http";
 
 export const SECRET = "verified-mode-test-secret-0123456789";
@@ -88,8 +88,8 @@ export function forge(
   return sign(
     {
       sub: user,
-      iss: SESSION.issuer,
-      aud: SESSION.audience,
+      iss: issuerOf(env.DEPLOYMENT),
+      aud: audienceOf(env.DEPLOYMENT),
       iat,
       exp: iat + 60,
       ...claims,

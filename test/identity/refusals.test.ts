@@ -7,7 +7,12 @@ import {
   vi,
   type ExpectStatic,
 } from "vitest";
-import { SESSION } from "../../src/identity/session-token";
+import {
+  audienceOf,
+  issuerOf,
+  SESSION,
+} from "../../src/identity/session-token";
+import { env } from "cloudflare:workers";
 import { loadWorker, roomName } from "../helpers/chat-client";
 import {
   bearer,
@@ -107,7 +112,7 @@ const BAD_CREDENTIALS: [
     "an unsigned token",
     () =>
       bearer(
-        `${btoa('{"alg":"none"}')}.${btoa(JSON.stringify({ sub: "ada", iss: SESSION.issuer, aud: SESSION.audience, iat: now(), exp: now() + 60 }))}.`,
+        `${btoa('{"alg":"none"}')}.${btoa(JSON.stringify({ sub: "ada", iss: issuerOf(env.DEPLOYMENT), aud: audienceOf(env.DEPLOYMENT), iat: now(), exp: now() + 60 }))}.`,
       ),
   ],
 ];

@@ -87,12 +87,13 @@ describe("verified mode with a credential", () => {
     const { token, cookie } = await mint(expect, "ada");
     expect(cookie).toMatch(
       new RegExp(
-        `^${sessionCookieName("ada")}=${token.replaceAll(".", "\\.")};`,
+        `^__Host-${sessionCookieName("ada")}=${token.replaceAll(".", "\\.")};`,
       ),
     );
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    expect(cookie).toMatch(/Path=\/api\/rooms/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/Path=\/;/);
     expect(cookie).toMatch(new RegExp(`Max-Age=${SESSION.lifetimeS}`));
     for (const headers of [
       bearer(token),
@@ -151,8 +152,10 @@ describe("verified mode with a credential", () => {
 });
 
 describe("the mint route", () => {
-  it("needs the admin token on a deployed Worker", async ({ expect }) => {
-    const res = await mintAs({ user: "ada" }, {});
+  it("refuses a bearer token that is not the admin token, setting no cookie", async ({
+    expect,
+  }) => {
+    const res = await mintAs({ user: "ada" }, { Authorization: "Bearer nope" });
     expect(res.status).toBe(401);
     expect(res.headers.get("Set-Cookie")).toBeNull();
   });
