@@ -12,7 +12,10 @@ export const SECRET = "verified-mode-test-secret-0123456789";
 export const VERIFIED = { IDENTITY_MODE: "verified", SESSION_SECRET: SECRET };
 
 export type IdentityConfig = Partial<
-  Pick<Env, "IDENTITY_MODE" | "SESSION_SECRET">
+  Pick<
+    Env,
+    "IDENTITY_MODE" | "SESSION_SECRET" | "ACCESS_TEAM_DOMAIN" | "ACCESS_AUD"
+  >
 >;
 
 /** The real app with its real bindings and another identity configuration. */

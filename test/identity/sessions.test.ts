@@ -1,3 +1,6 @@
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { app } from "../../src/app";
 import {
   afterEach,
   beforeAll,
@@ -145,7 +148,29 @@ describe("verified mode with a credential", () => {
     expect([...forwarded.keys()]).toEqual(["upgrade"]);
   });
 
-  it("keeps names distinct: one cookie per name", ({ expect }) => {
+  it("sets the cookie without the __Host- prefix over plain HTTP (local dev), scoped to the rooms", async ({
+    expect,
+  }) => {
+    const minted = await app.fetch(
+      new Request("http://localhost:8787/api/sessions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...ADMIN },
+        body: JSON.stringify({ user: "ada" }),
+      }),
+      { ...env, ...VERIFIED },
+      createExecutionContext(),
+    );
+    expect(minted.status).toBe(201);
+    const cookie = minted.headers.get("Set-Cookie") ?? "";
+    expect(cookie).toMatch(new RegExp(`^${sessionCookieName("ada")}=`));
+    expect(cookie).toMatch(/Path=\/api\/rooms/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it("keeps names distinct: one cookie per name, one per look-alike set", ({
+    expect,
+  }) => {
+    expect(sessionCookieName("ADA")).toBe(sessionCookieName("\u0430da"));
     expect(sessionCookieName("ada")).not.toBe(sessionCookieName("bob"));
     expect(sessionCookieName("Zoë 🙂")).toMatch(/^session_[A-Za-z0-9_-]+$/);
   });
