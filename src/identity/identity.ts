@@ -58,6 +58,14 @@ export function identitySetup(env: Env): Setup {
   return { mode: "verified", ...signer };
 }
 
+/** Throws 503 unless credentials can be signed here: checked before a claim takes a hold. */
+export function requireSigner(c: Context<AppEnv>): void {
+  const signer = signing(c.env);
+  if ("problem" in signer) {
+    throw misconfigured(c, `${signer.problem}, so no credential can be minted`);
+  }
+}
+
 /** The secret and the deployment name credentials are signed with, in any mode. */
 function signing(env: Env): Deployment | { problem: string } {
   const secret = env.SESSION_SECRET as string | undefined;

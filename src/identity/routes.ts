@@ -9,6 +9,7 @@ import {
   endSession,
   identitySetup,
   misconfigured,
+  requireSigner,
   startSession,
   type IdentityMode,
 } from "./identity";
@@ -106,6 +107,7 @@ export const sessions = createRouter()
         return c.json({ user, token, expiresAt }, 201);
       }
       if (setup.mode === "misconfigured") throw misconfigured(c, setup.reason);
+      requireSigner(c);
       // A renewal proves the hold with its secret; a new hold keeps the hash of a fresh one (or
       // of the one given, when the hold it proved has lapsed meanwhile).
       const secret = hold ?? newHoldSecret();

@@ -1,4 +1,6 @@
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { userKey } from "../../src/identity/user-name";
+import { NOTHING_STORED, storedState } from "../helpers/storage";
 import { env } from "cloudflare:workers";
 import { app } from "../../src/app";
 import {
@@ -208,6 +210,26 @@ describe("the mint route", () => {
       expect(await errorCode(res)).toBe("unavailable");
     }
     expect(errors.mock.calls.join("\n")).toMatch(/identity_misconfigured/);
+  });
+
+  it("takes no hold when no credential could be minted, in open mode too", async ({
+    expect,
+  }) => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const user = `nobody ${crypto.randomUUID().replaceAll(/[^a-f]/g, "")}`;
+    const res = await mintAs(
+      { user },
+      {},
+      {
+        IDENTITY_MODE: "open",
+        SESSION_SECRET: "",
+      },
+    );
+    expect(res.status).toBe(503);
+    const stub = env.NAME_HOLD.getByName(userKey(user));
+    expect(
+      await runInDurableObject(stub, (_, state) => storedState(state.storage)),
+    ).toEqual(NOTHING_STORED);
   });
 });
 
