@@ -11,6 +11,7 @@ import {
   upgradeAs,
   VERIFIED,
 } from "../helpers/identity";
+import { recordLogs } from "../helpers/logs";
 import { NOTHING_STORED, storedState } from "../helpers/storage";
 
 beforeAll(loadWorker, 60_000);
@@ -178,6 +179,30 @@ describe("releasing and lapsing", () => {
     expect(await holdStorage(user)).toEqual(NOTHING_STORED);
   });
 
+  it("lasts NAME_HOLD_HOURS after the last renewal, 24 by default", async ({
+    expect,
+  }) => {
+    const HOUR = 3_600_000;
+    for (const [hours, config] of [
+      [24, {}],
+      [2, { NAME_HOLD_HOURS: "2" }],
+    ] as const) {
+      const before = Date.now();
+      const res = await callAs(
+        "/api/sessions",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ user: freshName() }),
+        },
+        { ...VERIFIED, ...config } as never,
+      );
+      const { hold } = await res.json<Claimed>();
+      expect(hold.expiresAt).toBeGreaterThanOrEqual(before + hours * HOUR);
+      expect(hold.expiresAt).toBeLessThanOrEqual(Date.now() + hours * HOUR);
+    }
+  });
+
   it("lapses by alarm once its time has passed, deleting its storage", async ({
     expect,
   }) => {
@@ -215,6 +240,28 @@ describe("releasing and lapsing", () => {
     expect((await release(user, "Hold whatever")).status).toBe(403);
     expect((await release(user, ADMIN.Authorization)).status).toBe(204);
     expect(await holdStorage(user)).toEqual(NOTHING_STORED);
+  });
+});
+
+describe("hold secrets stay secret", () => {
+  it("never writes a hold secret or its credential into a log line", async ({
+    expect,
+  }) => {
+    const logs = recordLogs();
+    try {
+      const user = freshName();
+      const first = await claimed(expect, user);
+      await claim({ user, hold: first.hold.secret });
+      await claim({ user });
+      await release(user, "Hold wrong");
+      await release(user, `Hold ${first.hold.secret}`);
+      const written = JSON.stringify(logs.lines());
+      expect(written).toContain("/api/sessions");
+      expect(written).not.toContain(first.hold.secret);
+      expect(written).not.toContain(first.token.split(".")[2]);
+    } finally {
+      logs.restore();
+    }
   });
 });
 
