@@ -195,7 +195,7 @@ describe("releasing and lapsing", () => {
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ user: freshName() }),
         },
-        { ...VERIFIED, ...config } as never,
+        { ...VERIFIED, ...config },
       );
       const { hold } = await res.json<Claimed>();
       expect(hold.expiresAt).toBeGreaterThanOrEqual(before + hours * HOUR);
