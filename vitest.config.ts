@@ -10,7 +10,7 @@ export default defineConfig({
       miniflare: {
         // Open mode, as under `npm run dev`; test/identity/ runs the verified mode.
         bindings: {
-          API_TOKEN: "test-token",
+          API_TOKEN: "test-admin-token-of-at-least-32-chars",
           IDENTITY_MODE: "open",
           SESSION_SECRET: "test-session-secret-of-at-least-32-chars",
         },

@@ -13,6 +13,7 @@ let prompt: Promise<string | null> | undefined;
 export async function adminApi<T>(
   path: string,
   init: RequestInit = {},
+  { ask = true }: { ask?: boolean } = {},
 ): Promise<T> {
   for (;;) {
     const token = sessionStorage.getItem(STORAGE_KEY);
@@ -22,6 +23,7 @@ export async function adminApi<T>(
       return await api<T>(path, { ...init, headers });
     } catch (error) {
       if (!(error instanceof ApiFailure) || error.status !== 401) throw error;
+      if (!ask) throw error;
       // Another call may have stored a new token while this one was in flight.
       if (sessionStorage.getItem(STORAGE_KEY) !== token) continue;
       sessionStorage.removeItem(STORAGE_KEY);

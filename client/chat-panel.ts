@@ -17,6 +17,7 @@ export function mountChat(
   const status = byTestId(panel, "chat-status");
   const input = byTestId<HTMLInputElement>(panel, "chat-input");
   const send = byTestId<HTMLButtonElement>(panel, "chat-send");
+  const release = byTestId<HTMLButtonElement>(panel, "chat-release");
   let connection: RoomConnection | undefined;
 
   userInput.value ||= `guest-${Math.floor(Math.random() * 9000 + 1000)}`;
@@ -47,9 +48,25 @@ export function mountChat(
         },
         error: (message) => showError(panel, message),
       });
-      input.disabled = send.disabled = false;
+      input.disabled = send.disabled = release.disabled = false;
       onJoin(room);
     });
+
+  release.addEventListener("click", () => {
+    const leaving = connection;
+    connection = undefined;
+    input.disabled = send.disabled = release.disabled = true;
+    online.replaceChildren();
+    if (!leaving) return;
+    leaving.release().then(
+      () => {
+        status.textContent = `Left ${leaving.room}; the name ${leaving.user} is free again.`;
+        panel.dataset.state = "released";
+      },
+      (error: unknown) =>
+        showError(panel, `Could not give the name back: ${String(error)}`),
+    );
+  });
 
   send.closest("form")!.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -66,6 +83,7 @@ export function mountChat(
 
 function describeState(state: ConnectionState, room: string, user: string) {
   if (state === "live") return `In room ${room} as ${user}.`;
+  if (state === "taken") return `The name ${user} is taken. Pick another name.`;
   if (state === "connecting") return `Joining ${room}…`;
   return `Connection to ${room} lost; reconnecting…`;
 }

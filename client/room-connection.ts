@@ -6,11 +6,11 @@ import type {
   ServerFrame,
 } from "../src/chat/protocol";
 import { MessageLog } from "./chat-log";
-import { ChatSession } from "./chat-session";
+import { ChatSession, NameTaken } from "./chat-session";
 import { Heartbeat } from "./heartbeat";
 import { Presence } from "./presence";
 
-export type ConnectionState = "connecting" | "live" | "reconnecting";
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "taken";
 
 export type RoomEvents = {
   messages(fresh: ChatMessage[]): void;
@@ -78,6 +78,12 @@ export class RoomConnection {
     return this.#socket.send(JSON.stringify({ type: "message", text }));
   }
 
+  /** Leaves the room and gives the name back to anyone who wants it. */
+  async release(): Promise<void> {
+    this.close();
+    await this.#session.release();
+  }
+
   close(): void {
     this.#session.close();
     this.#heartbeat.stop();
@@ -90,11 +96,22 @@ export class RoomConnection {
     try {
       await this.#session.ready();
     } catch (error) {
+      if (error instanceof NameTaken) {
+        this.events.error(error.message);
+        this.events.state("taken");
+        this.close();
+        throw error;
+      }
       this.events.error(
         `Could not sign in as ${this.user}: ${describe(error)}`,
       );
-      // Refused (the admin token prompt was cancelled): retrying would only ask again.
-      if (error instanceof ApiFailure && error.status === 401) this.close();
+      // Refused outright: retrying would only be refused again.
+      if (
+        error instanceof ApiFailure &&
+        error.status < 500 &&
+        error.status !== 429
+      )
+        this.close();
       throw error;
     }
     return this.#url();

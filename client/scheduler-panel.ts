@@ -1,6 +1,6 @@
 import type { ChatPost, ScheduledEvent } from "../src/scheduler/event";
 import { adminApi } from "./admin-token";
-import { describe, postJson } from "./api";
+import { ApiFailure, describe, postJson } from "./api";
 import { byTestId, showError } from "./dom";
 
 const MAX_DELAY_S = 365 * 24 * 60 * 60;
@@ -25,13 +25,19 @@ export function mountScheduler(panel: HTMLElement): {
   const eventsPath = (name: string) =>
     `/api/schedulers/${encodeURIComponent(name)}/events`;
 
-  async function refresh(): Promise<void> {
+  /**
+   * `ask: false` when a chat join triggers it: a chatter is never asked for the admin token;
+   * the question comes when someone uses the scheduler itself.
+   */
+  async function refresh({ ask = true } = {}): Promise<void> {
     clearTimeout(nextRefresh);
     const forRoom = room;
     if (forRoom === undefined) return;
     try {
       const { events } = await adminApi<{ events: ScheduledEvent[] }>(
         `${eventsPath(forRoom)}?status=pending`,
+        {},
+        { ask },
       );
       if (forRoom !== room) return;
       if (listFailed) showError(panel, "");
@@ -48,6 +54,11 @@ export function mountScheduler(panel: HTMLElement): {
           Math.max(next.runAt - Date.now(), 1_000) + 500,
         );
     } catch (error) {
+      if (!ask && error instanceof ApiFailure && error.status === 401) {
+        // Not a failure: the list needs the admin token, asked for on the first schedule.
+        empty.hidden = false;
+        return;
+      }
       listFailed = true;
       showError(panel, `Could not list pending messages: ${describe(error)}`);
     }
@@ -101,7 +112,7 @@ export function mountScheduler(panel: HTMLElement): {
       submit.disabled = false;
       list.replaceChildren();
       showError(panel, "");
-      void refresh();
+      void refresh({ ask: false });
     },
   };
 }

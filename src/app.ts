@@ -56,10 +56,16 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
   type: "apiKey",
   in: "cookie",
-  // One cookie per user name, so OpenAPI's single fixed name can only show its form.
-  name: "session_{base64url(user)}",
+  // One cookie per name key, so OpenAPI's single fixed name can only show its form.
+  name: "__Host-session_<base64url of the name's key>",
   description:
-    "Set by POST /api/sessions for its user, named `session_` + the base64url (unpadded) of the UTF-8 user name; read only on the WebSocket upgrade, for browsers",
+    "Set by POST /api/sessions (without the __Host- prefix over plain HTTP); read only on the WebSocket upgrade, for browsers",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "hold", {
+  type: "http",
+  scheme: "Hold",
+  description:
+    "The hold secret from POST /api/sessions: Authorization: Hold <secret>",
 });
 app.openapi(
   createRoute({

@@ -9,21 +9,24 @@ import {
   historyLimit,
   type PageOptions,
 } from "./history";
-import { cleanUser, USER_RULE } from "../identity/user-name";
+import { cleanUser, USER_RULE, userKey } from "../identity/user-name";
 import {
   isOversized,
   MAX_HISTORY_PAGE,
+  MAX_SOCKETS_PER_USER,
   parseClientFrame,
   parseId,
   sendableCloseCode,
   WELCOME_MESSAGES,
   type ChatMessage,
+  type ErrorCode,
   type ServerFrame,
 } from "./protocol";
 import { PresenceBatcher } from "./presence";
 import { sendQuietly } from "./send";
 import { cleanText, TEXT_RULE } from "./text-rule";
 import {
+  countStrike,
   loadAttachment,
   saveAttachment,
   takeSendSlot,
@@ -84,19 +87,41 @@ export class ChatRoom extends DurableObject<Env> {
     if (user === null || after === null) {
       return refuseUpgrade(400, "invalid_request", "bad user or after");
     }
+    const key = userKey(user);
+    const mine = this.#socketsOf(key);
+    if (mine.length >= MAX_SOCKETS_PER_USER) {
+      return refuseUpgrade(
+        429,
+        "too_many_connections",
+        `a user may hold at most ${MAX_SOCKETS_PER_USER} sockets in a room; close one first`,
+        { "Retry-After": "10" },
+      );
+    }
     const { 0: client, 1: server } = new WebSocketPair();
     // Tags let a future feature find one user's sockets with getWebSockets(tag).
-    this.ctx.acceptWebSocket(server, [`user:${user}`]);
-    const attachment: Attachment = { user, joinedAt: Date.now(), sentAt: [] };
+    this.ctx.acceptWebSocket(server, [`user:${key}`]);
+    // A user already here keeps the display form they joined with: one name, one spelling.
+    const shown = mine[0]?.user ?? user;
+    const attachment: Attachment = {
+      user: shown,
+      key,
+      joinedAt: Date.now(),
+      sentAt: [],
+    };
     saveAttachment(server, attachment);
     this.#attachments.set(server, attachment);
-    const online = [...this.#attachments.values()].map((s) => s.user);
     const messages =
       after === undefined
         ? this.#page({ limit: WELCOME_MESSAGES })
         : this.#page({ after, limit: MAX_HISTORY_PAGE });
-    send(server, { type: "welcome", user, online, messages });
-    this.#presence.joined(server, user);
+    send(server, {
+      type: "welcome",
+      user: shown,
+      online: this.#online(),
+      messages,
+    });
+    // Presence is per user: only a user's first socket is a join.
+    this.#presence.joined(server, shown, mine.length === 0);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -105,22 +130,38 @@ export class ChatRoom extends DurableObject<Env> {
     if (!attachment) return;
     if (isOversized(message)) {
       this.#closeByRoom(ws, attachment, 1009, "frames are limited to 64 KiB");
-      this.#presence.left(attachment.user);
+      this.#leaveIfLast(attachment);
+      return;
+    }
+    const now = Date.now();
+    const strike = countStrike(attachment, now);
+    if (strike.over) {
+      this.#closeByRoom(
+        ws,
+        strike.attachment,
+        1008,
+        "kept sending after an error; reconnect and slow down",
+      );
+      this.#leaveIfLast(strike.attachment);
       return;
     }
     const parsed = parseClientFrame(message);
     if ("error" in parsed) {
-      send(ws, { type: "error", code: parsed.error, message: parsed.message });
+      this.#answerError(ws, strike.attachment, parsed.error, parsed.message);
       return;
     }
-    const slot = takeSendSlot(attachment, Date.now());
+    const others = this.#socketsOf(attachment.key).filter(
+      (a) => a !== attachment,
+    );
+    const slot = takeSendSlot(strike.attachment, others, now);
     if ("retryAfterMs" in slot) {
       const seconds = Math.ceil(slot.retryAfterMs / 1000);
-      send(ws, {
-        type: "error",
-        code: "rate_limited",
-        message: `too many messages; retry in ${seconds} s`,
-      });
+      this.#answerError(
+        ws,
+        strike.attachment,
+        "rate_limited",
+        `too many messages; retry in ${seconds} s`,
+      );
       return;
     }
     saveAttachment(ws, slot.attachment);
@@ -209,7 +250,41 @@ export class ChatRoom extends DurableObject<Env> {
     const attachment = this.#attachments.get(ws);
     if (!attachment) return;
     this.#attachments.delete(ws);
-    this.#presence.left(attachment.user);
+    this.#leaveIfLast(attachment);
+  }
+
+  /** Presence is per user: a leave only when the user's last socket has gone. */
+  #leaveIfLast(attachment: Attachment): void {
+    if (this.#socketsOf(attachment.key).length === 0) {
+      this.#presence.left(attachment.user);
+    }
+  }
+
+  /** The open sockets of one user (by name key), in join order. */
+  #socketsOf(key: string): Attachment[] {
+    return [...this.#attachments.values()].filter((a) => a.key === key);
+  }
+
+  /** Each user once, in the order they joined, as the first of their sockets shows them. */
+  #online(): string[] {
+    const seen = new Map<string, string>();
+    for (const { key, user } of this.#attachments.values()) {
+      if (!seen.has(key)) seen.set(key, user);
+    }
+    return [...seen.values()];
+  }
+
+  /** An error frame; the socket stays open, but its next frames count as strikes. */
+  #answerError(
+    ws: WebSocket,
+    attachment: Attachment,
+    code: ErrorCode,
+    message: string,
+  ): void {
+    const answered = { ...attachment, erroredAt: Date.now() };
+    saveAttachment(ws, answered);
+    this.#attachments.set(ws, answered);
+    send(ws, { type: "error", code, message });
   }
 }
 
@@ -218,6 +293,11 @@ function send(ws: WebSocket, frame: ServerFrame): void {
 }
 
 /** The answer to a fetch that is not a WebSocket upgrade the room can take. */
-function refuseUpgrade(status: number, code: string, message: string) {
-  return Response.json(errorBody(code, message), { status });
+function refuseUpgrade(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  return Response.json(errorBody(code, message), { status, headers });
 }

@@ -28,8 +28,15 @@ export class PresenceBatcher {
     this.#sockets = sockets;
   }
 
-  /** `ws` has just been welcomed with an online list that already includes `user`. */
-  joined(ws: WebSocket, user: string): void {
+  /**
+   * `ws` has just been welcomed with an online list that already includes `user`; `announce`
+   * is false for a user's second socket, which joins nobody's list.
+   */
+  joined(ws: WebSocket, user: string, announce = true): void {
+    if (!announce) {
+      this.#welcomedAt.set(ws, this.#seq);
+      return;
+    }
     this.#welcomedAt.set(ws, this.#record(user, 1));
     this.#flushUnlessWindowOpen();
   }

@@ -12,7 +12,12 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const WELCOME_MESSAGES = 50;
 /** The most messages one history page or welcome frame carries. */
 export const MAX_HISTORY_PAGE = 200;
+/** Per user per room, shared by all of that user's sockets. */
 export const RATE_LIMIT = { messages: 20, windowMs: 10_000 } as const;
+/** Open sockets one user may hold in one room. */
+export const MAX_SOCKETS_PER_USER = 5;
+/** More than `frames` frames within `windowMs` after an error answer close the socket (1008). */
+export const STRIKES = { frames: 10, windowMs: 10_000 } as const;
 
 export type ErrorCode =
   "invalid_json" | "unknown_type" | "invalid_text" | "rate_limited";

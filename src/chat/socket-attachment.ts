@@ -1,4 +1,5 @@
-import { RATE_LIMIT } from "./protocol";
+import { userKey } from "../identity/user-name";
+import { RATE_LIMIT, STRIKES } from "./protocol";
 
 /**
  * One connection's state. It lives in the socket's attachment (kept by the runtime while the
@@ -8,10 +9,17 @@ import { RATE_LIMIT } from "./protocol";
  * RATE_LIMIT.messages timestamps, far below that.
  */
 export type Attachment = {
+  /** The display form, as stored and shown. */
   user: string;
+  /** The name's key (identity/user-name.ts): sockets with one key are one user. */
+  key: string;
   joinedAt: number;
-  /** When this connection's recent messages were stored, oldest first: its rate-limit window. */
+  /** When this connection's recent messages were stored, oldest first: its share of the user's window. */
   sentAt: number[];
+  /** When this socket was last answered with an error frame. */
+  erroredAt?: number;
+  /** Frames received within STRIKES.windowMs after an error answer: too many closes the socket. */
+  strikes?: number[];
   /** The room closed this socket itself and already announced the leave. */
   closedByRoom?: boolean;
 };
@@ -26,25 +34,59 @@ export function loadAttachment(ws: WebSocket): Attachment | null {
   if (typeof saved?.user !== "string") return null;
   return {
     user: saved.user,
+    key: saved.key ?? userKey(saved.user),
     joinedAt: saved.joinedAt ?? 0,
+    ...(saved.erroredAt === undefined ? {} : { erroredAt: saved.erroredAt }),
+    ...(saved.strikes === undefined ? {} : { strikes: saved.strikes }),
     sentAt: saved.sentAt ?? [],
     closedByRoom: saved.closedByRoom ?? false,
   };
 }
 
 /**
- * A sliding window: at most RATE_LIMIT.messages stored in any RATE_LIMIT.windowMs. Returns the
- * attachment with this send recorded, or how long until the oldest send in the window expires.
+ * A sliding window per user: at most RATE_LIMIT.messages stored in any RATE_LIMIT.windowMs
+ * across all of the user's sockets in the room (`others`: the user's other open sockets).
+ * Returns the attachment with this send recorded, or how long until a slot frees up.
  */
 export function takeSendSlot(
   attachment: Attachment,
+  others: Iterable<Attachment>,
   now: number,
 ): { attachment: Attachment } | { retryAfterMs: number } {
-  const recent = attachment.sentAt.filter(
-    (sentAt) => sentAt > now - RATE_LIMIT.windowMs,
-  );
-  if (recent.length >= RATE_LIMIT.messages) {
-    return { retryAfterMs: recent[0]! + RATE_LIMIT.windowMs - now };
+  const since = now - RATE_LIMIT.windowMs;
+  const recent = attachment.sentAt.filter((sentAt) => sentAt > since);
+  const window = [...recent];
+  for (const other of others) {
+    for (const sentAt of other.sentAt) if (sentAt > since) window.push(sentAt);
+  }
+  if (window.length >= RATE_LIMIT.messages) {
+    window.sort((a, b) => a - b);
+    const freed = window[window.length - RATE_LIMIT.messages]!;
+    return { retryAfterMs: freed + RATE_LIMIT.windowMs - now };
   }
   return { attachment: { ...attachment, sentAt: [...recent, now] } };
+}
+
+/**
+ * After an error answer, the frames that keep coming: returns the attachment with this frame
+ * counted, and whether the socket has now sent more than STRIKES.frames of them in a window.
+ */
+export function countStrike(
+  attachment: Attachment,
+  now: number,
+): { attachment: Attachment; over: boolean } {
+  if (
+    attachment.erroredAt === undefined ||
+    now - attachment.erroredAt > STRIKES.windowMs
+  ) {
+    return { attachment, over: false };
+  }
+  const strikes = [
+    ...(attachment.strikes ?? []).filter((at) => at > now - STRIKES.windowMs),
+    now,
+  ];
+  return {
+    attachment: { ...attachment, strikes },
+    over: strikes.length > STRIKES.frames,
+  };
 }

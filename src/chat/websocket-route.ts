@@ -85,7 +85,7 @@ export const roomWebSocket = createRouter().openapi(
         "this Origin may not open sockets here; see ALLOWED_ORIGINS",
       );
     }
-    const { user } = await identify(c, claimed);
+    const { user } = await identify(c, claimed, { cookie: true });
     // The object reads the verified name from the query this Worker writes, never the
     // client's, and gets no credentials. Not retried: a failed attempt may still have
     // joined, and the client reconnects anyway.

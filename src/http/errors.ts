@@ -27,6 +27,8 @@ const FAILURE_STATUS = {
   not_found: 404,
   invalid_request: 400,
   idempotency_key_reused: 422,
+  name_taken: 409,
+  forbidden: 403,
 } as const satisfies Record<FailureCode, ContentfulStatusCode>;
 
 export function unwrap<T>(result: T | Failure): T {

@@ -5,8 +5,8 @@ import type { Verified } from "./session-token";
 /**
  * The Cloudflare Access alternative to session-token.ts, for a Worker behind an Access
  * application: Access signs in the person and adds its application token to every request as
- * `Cf-Access-Jwt-Assertion`, RS256-signed with keys published at the team's certs URL. Not used
- * by default; docs/identity.md shows the two-line swap in identity.ts.
+ * `Cf-Access-Jwt-Assertion`, RS256-signed with keys published at the team's certs URL. Used
+ * when IDENTITY_MODE is "access" (identity.ts), with ACCESS_TEAM_DOMAIN and ACCESS_AUD.
  */
 export type AccessApp = {
   /** `<team>.cloudflareaccess.com` */

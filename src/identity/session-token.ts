@@ -6,8 +6,6 @@ import { sign, verify } from "hono/jwt";
  * times are checked here because Hono allows no clock skew and accepts a token without `exp`.
  */
 export const SESSION = {
-  issuer: "workers-durable-objects-starter",
-  audience: "chat",
   lifetimeS: 15 * 60,
   /** How far apart two machines' clocks may be and still agree on a token's times. */
   skewS: 60,
@@ -15,19 +13,37 @@ export const SESSION = {
   minSecretChars: 32,
 } as const;
 
+/**
+ * Who signs and who may accept: the Worker and its environment (the DEPLOYMENT var, e.g.
+ * `workers-durable-objects-starter-staging`), so a token minted by staging is refused by
+ * production even when the two share a secret.
+ */
+export type Deployment = { secret: string; deployment: string };
+
+export const issuerOf = (deployment: string) => deployment;
+export const audienceOf = (deployment: string) => `${deployment}/chat`;
+
 export type SessionToken = { token: string; expiresAt: number };
 
-export type Verified = { user: string } | { problem: string };
+/** `holdId` ties the credential to one hold of the name: a later holder's credentials differ. */
+export type Verified = { user: string; holdId?: string } | { problem: string };
 
 export async function mintSessionToken(
-  secret: string,
+  { secret, deployment }: Deployment,
   user: string,
-  nowMs = Date.now(),
+  { holdId, nowMs = Date.now() }: { holdId?: string; nowMs?: number } = {},
 ): Promise<SessionToken> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + SESSION.lifetimeS;
   const token = await sign(
-    { sub: user, iss: SESSION.issuer, aud: SESSION.audience, iat, exp },
+    {
+      sub: user,
+      iss: issuerOf(deployment),
+      aud: audienceOf(deployment),
+      iat,
+      exp,
+      ...(holdId === undefined ? {} : { hid: holdId }),
+    },
     secret,
     "HS256",
   );
@@ -36,7 +52,7 @@ export async function mintSessionToken(
 
 /** Never throws: every malformed, forged, foreign or stale token is a problem, not a 500. */
 export async function verifySessionToken(
-  secret: string,
+  { secret, deployment }: Deployment,
   token: string,
   nowMs = Date.now(),
 ): Promise<Verified> {
@@ -44,8 +60,8 @@ export async function verifySessionToken(
   try {
     claims = await verify(token, secret, {
       alg: "HS256",
-      iss: SESSION.issuer,
-      aud: SESSION.audience,
+      iss: issuerOf(deployment),
+      aud: audienceOf(deployment),
       exp: false,
       nbf: false,
       iat: false,
@@ -55,7 +71,7 @@ export async function verifySessionToken(
     return { problem: "the credential is not valid" };
   }
   const now = Math.floor(nowMs / 1000);
-  const { sub, iat, exp, nbf } = claims;
+  const { sub, iat, exp, nbf, hid } = claims;
   if (!isTime(iat) || !isTime(exp) || (nbf !== undefined && !isTime(nbf))) {
     return { problem: "the credential lacks its times" };
   }
@@ -71,7 +87,10 @@ export async function verifySessionToken(
   if (typeof sub !== "string" || sub === "") {
     return { problem: "the credential names no user" };
   }
-  return { user: sub };
+  if (hid !== undefined && typeof hid !== "string") {
+    return { problem: "the credential is not valid" };
+  }
+  return hid === undefined ? { user: sub } : { user: sub, holdId: hid };
 }
 
 const isTime = (value: unknown): value is number =>

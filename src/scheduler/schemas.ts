@@ -45,7 +45,8 @@ const ChatPost = z.strictObject({
   user: z
     .string()
     .refine((user) => cleanUser(user) !== null, `must be ${USER_RULE}`)
-    .transform((user) => user.trim())
+    // Stored in its display form, as the room would store it.
+    .transform((user) => cleanUser(user) ?? user)
     .default("scheduler")
     .openapi({ description: USER_RULE, ...USER_SCHEMA }),
 });

@@ -12,6 +12,8 @@ export const FAILURE_CODES = [
   "not_found",
   "invalid_request",
   "idempotency_key_reused",
+  "name_taken",
+  "forbidden",
 ] as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[number];

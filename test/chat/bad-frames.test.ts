@@ -1,7 +1,8 @@
 import { beforeAll, describe, it, type ExpectStatic } from "vitest";
-import { MAX_FRAME_BYTES, RATE_LIMIT } from "../../src/chat/protocol";
+import { MAX_FRAME_BYTES, RATE_LIMIT, STRIKES } from "../../src/chat/protocol";
 import {
   adaAndGrace,
+  ChatClient,
   closeOf,
   loadWorker,
   storedMessages,
@@ -40,9 +41,12 @@ describe("bad frames", () => {
         "invalid_text",
       ],
     ];
-    for (const [frame, code] of cases) {
-      ada.ws.send(frame);
-      const error = await ada.next("error");
+    // Half on another socket of ada's: one socket may send at most 10 frames after an error.
+    const { client: ada2 } = await ChatClient.join(expect, room, "ada");
+    for (const [i, [frame, code]] of cases.entries()) {
+      const from = i < cases.length / 2 ? ada : ada2;
+      from.ws.send(frame);
+      const error = await from.next("error");
       const label = typeof frame === "string" ? frame.slice(0, 40) : "binary";
       expect(error.code, label).toBe(code);
       expect(typeof error.message).toBe("string");
@@ -50,8 +54,21 @@ describe("bad frames", () => {
     expect(await grace.drain()).toEqual([]);
     expect(await storedMessages(expect, room)).toEqual(history);
 
-    ada.say("still open");
+    ada2.say("still open");
     expect(await grace.next("message")).toMatchObject({ text: "still open" });
+  });
+
+  it("closes with 1008 a socket that sends more than 10 further frames after an error", async ({
+    expect,
+  }) => {
+    const { ada, grace } = await busyRoom(expect);
+    ada.ws.send("{not json");
+    expect(await ada.next("error")).toMatchObject({ code: "invalid_json" });
+    for (let i = 0; i < STRIKES.frames; i++) ada.ws.send("{not json");
+    for (let i = 0; i < STRIKES.frames; i++) await ada.next("error");
+    ada.ws.send("{not json");
+    expect((await closeOf(ada)).code).toBe(1008);
+    expect(await grace.next("leave")).toEqual({ type: "leave", user: "ada" });
   });
 
   it("closes a socket with 1009 for a frame over 64 KiB, and announces the leave", async ({
@@ -95,7 +112,7 @@ describe("bad frames", () => {
     expect(stored[0]).toEqual(history[0]);
     expect(stored.map((m) => m.text)).not.toContain("over the limit");
 
-    // The limit is per connection: grace is unaffected.
+    // The limit is per user: grace is unaffected.
     grace.say("my turn");
     expect(await ada.next("message")).toMatchObject({ text: "my turn" });
   });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, it } from "vitest";
-import { MAX_FRAME_BYTES, RATE_LIMIT } from "../../src/chat/protocol";
+import { MAX_FRAME_BYTES, RATE_LIMIT, STRIKES } from "../../src/chat/protocol";
 import { TEXT_MAX_CHARS } from "../../src/chat/text-rule";
 import {
   ChatClient,
@@ -78,12 +78,16 @@ const frame: fc.Arbitrary<Sent> = fc.oneof(
 function expected(
   sent: Sent,
   acceptedSoFar: number,
-): { close: 1009 } | { error: string } | { accepted: string } {
+  framesAfterError: number | null,
+): { close: 1009 | 1008 } | { error: string } | { accepted: string } {
   const size =
     sent.kind === "binary"
       ? sent.bytes
       : new TextEncoder().encode(sent.data).byteLength;
   if (size > MAX_FRAME_BYTES) return { close: 1009 };
+  // Counted from the first error answer; the run takes far less than STRIKES.windowMs.
+  if (framesAfterError !== null && framesAfterError + 1 > STRIKES.frames)
+    return { close: 1008 };
   if (sent.kind === "binary") return { error: "invalid_json" };
   let parsed: unknown;
   try {
@@ -108,7 +112,7 @@ function send(client: ChatClient, sent: Sent) {
 beforeAll(loadWorker, 60_000);
 
 describe("a chat room under random frames", () => {
-  it("answers each frame as the spec says, stores exactly what it broadcast, and closes only for oversize", async ({
+  it("answers each frame as the spec says, stores exactly what it broadcast, and closes only for oversize or for frames kept up after errors", async ({
     expect,
   }) => {
     await fc.assert(
@@ -129,13 +133,18 @@ describe("a chat room under random frames", () => {
           await sender.next("join", WAIT_MS);
           const broadcast: Frame[] = [];
           let closedBy: number | null = null;
+          let expectedClose: number | null = null;
+          let framesAfterError: number | null = null;
           for (const sent of frames) {
             send(sender, sent);
-            const outcome = expected(sent, broadcast.length);
+            const outcome = expected(sent, broadcast.length, framesAfterError);
+            if (framesAfterError !== null) framesAfterError++;
             if ("close" in outcome) {
+              expectedClose = outcome.close;
               closedBy = (await closeOf(sender)).code;
               break;
             }
+            if ("error" in outcome) framesAfterError ??= 0;
             const reply = await sender.next(
               "error" in outcome ? "error" : "message",
               WAIT_MS,
@@ -156,7 +165,7 @@ describe("a chat room under random frames", () => {
             expect(await watcher.next("message", WAIT_MS)).toEqual(message);
           }
           if (closedBy !== null) {
-            expect(closedBy).toBe(1009);
+            expect(closedBy).toBe(expectedClose);
             expect(await watcher.next("leave", WAIT_MS)).toMatchObject({
               user: "sender",
             });

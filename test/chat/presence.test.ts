@@ -52,12 +52,19 @@ describe("presence", () => {
     expect(await online(expect, room)).toBe(1);
   });
 
-  it("counts a user once per connection", async ({ expect }) => {
-    const { room, client: tab1 } = await joinNewRoom(expect, "ada");
-    const { welcome } = await ChatClient.join(expect, room, "ada");
-    expect(welcome.online).toEqual(["ada", "ada"]);
-    expect(await tab1.next("join")).toEqual({ type: "join", user: "ada" });
-    expect(await online(expect, room)).toBe(2);
+  it("lists a user once however many sockets they hold, and announces no second join", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    const { client: tab1 } = await ChatClient.join(expect, room, "ada");
+    const { welcome } = await ChatClient.join(expect, room, "ADA");
+    expect(welcome.user).toBe("ada");
+    expect(welcome.online).toEqual(["ada"]);
+    const { client: grace } = await ChatClient.join(expect, room, "grace");
+    expect(await tab1.next("join")).toEqual({ type: "join", user: "grace" });
+    expect(await grace.drain()).toEqual([]);
+    // `online` counts connections: what the room holds open right now.
+    expect(await online(expect, room)).toBe(3);
   });
 
   it("reports zero online for a room nobody joined", async ({ expect }) => {

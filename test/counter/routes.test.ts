@@ -78,7 +78,7 @@ describe("counter routes", () => {
     const attempts: Record<string, string>[] = [
       {},
       { Authorization: "Bearer wrong" },
-      { Authorization: "test-token" },
+      { Authorization: "test-admin-token-of-at-least-32-chars" },
     ];
     for (const headers of attempts) {
       const res = await api(`/api/counters/${counter}`, {

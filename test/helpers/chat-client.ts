@@ -96,6 +96,21 @@ export class ChatClient {
     return new ChatClient(res.webSocket!, expect);
   }
 
+  /** Joins like `join`, or returns the refusal when the upgrade is not a 101. */
+  static async tryJoin(
+    expect: ExpectStatic,
+    room: string,
+    user: string,
+  ): Promise<ChatClient | Response> {
+    const res = await upgrade(
+      `/api/rooms/${room}/websocket?${new URLSearchParams({ user }).toString()}`,
+    );
+    if (res.status !== 101) return res;
+    const client = new ChatClient(res.webSocket!, expect);
+    await client.next("welcome");
+    return client;
+  }
+
   /** Connects and consumes the welcome frame. */
   static async join(
     expect: ExpectStatic,
@@ -122,6 +137,14 @@ export class ChatClient {
       if (PRESENCE_FRAMES.has(frame.type)) continue;
       this.expect(frame.type, JSON.stringify(frame)).toBe("message");
       return frame;
+    }
+  }
+
+  /** The next frame of one of `types`, past any other frames before it. */
+  async nextOf(types: string[], timeoutMs = TIMEOUT_MS): Promise<Frame> {
+    for (;;) {
+      const frame = await this.#take(timeoutMs);
+      if (types.includes(frame.type)) return frame;
     }
   }
 

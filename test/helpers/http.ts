@@ -1,6 +1,8 @@
 import { exports } from "cloudflare:workers";
 
-export const ADMIN = { Authorization: "Bearer test-token" };
+export const ADMIN = {
+  Authorization: "Bearer test-admin-token-of-at-least-32-chars",
+};
 
 /** Calls the real Worker (the default export) as a client would. */
 export function api(path: string, init: RequestInit = {}): Promise<Response> {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import type { ExpectStatic } from "vitest";
 import { app } from "../../src/app";
-import { SESSION } from "../../src/identity/session-token";
+import { audienceOf, issuerOf } from "../../src/identity/session-token";
 import { ADMIN } from "./http";
 
 export const SECRET = "verified-mode-test-secret-0123456789";
@@ -12,7 +12,10 @@ export const SECRET = "verified-mode-test-secret-0123456789";
 export const VERIFIED = { IDENTITY_MODE: "verified", SESSION_SECRET: SECRET };
 
 export type IdentityConfig = Partial<
-  Pick<Env, "IDENTITY_MODE" | "SESSION_SECRET">
+  Pick<
+    Env,
+    "IDENTITY_MODE" | "SESSION_SECRET" | "ACCESS_TEAM_DOMAIN" | "ACCESS_AUD"
+  >
 >;
 
 /** The real app with its real bindings and another identity configuration. */
@@ -88,8 +91,8 @@ export function forge(
   return sign(
     {
       sub: user,
-      iss: SESSION.issuer,
-      aud: SESSION.audience,
+      iss: issuerOf(env.DEPLOYMENT),
+      aud: audienceOf(env.DEPLOYMENT),
       iat,
       exp: iat + 60,
       ...claims,

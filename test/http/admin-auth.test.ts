@@ -38,8 +38,9 @@ async function adminOperations(): Promise<[string, string][]> {
       .filter(
         ([, operation]) =>
           operation.security?.length &&
-          !operation.security.some(
-            (requirement) => Object.keys(requirement as object).length === 0,
+          operation.security.every(
+            (requirement) =>
+              Object.keys(requirement as object).join() === "bearer",
           ),
       )
       .map(([method]): [string, string] => [
@@ -64,10 +65,14 @@ const deleteCounter = (
   origin: string,
   name: string,
   authorization?: string,
+  clientIp?: string,
 ) =>
   callWith(config, `${origin}/api/counters/${name}`, {
     method: "DELETE",
-    headers: authorization ? { Authorization: authorization } : {},
+    headers: {
+      ...(authorization ? { Authorization: authorization } : {}),
+      ...(clientIp ? { "CF-Connecting-IP": clientIp } : {}),
+    },
   });
 
 async function expectRefused(expect: ExpectStatic, res: Response) {
@@ -85,7 +90,10 @@ beforeEach(() => {
 afterEach(() => logs.restore());
 
 describe("admin auth with API_TOKEN configured", () => {
-  const configured = { API_TOKEN: "test-token", ADMIN_AUTH: "required" };
+  const configured = {
+    API_TOKEN: "test-admin-token-of-at-least-32-chars",
+    ADMIN_AUTH: "required",
+  };
 
   it("refuses every admin route without the token, or with a wrong one", async ({
     expect,
@@ -110,14 +118,14 @@ describe("admin auth with API_TOKEN configured", () => {
     const name = await seededCounter();
     for (const authorization of [
       "Bearer test-toke",
-      "Bearer test-token2",
+      "Bearer test-admin-token-of-at-least-32-chars2",
       "Bearer TEST-TOKEN",
-      "Bearer test-token extra",
+      "Bearer test-admin-token-of-at-least-32-chars extra",
       "Bearer ",
       "Bearer",
-      "test-token",
+      "test-admin-token-of-at-least-32-chars",
       "Basic dGVzdC10b2tlbg==",
-      "Token test-token",
+      "Token test-admin-token-of-at-least-32-chars",
     ]) {
       await expectRefused(
         expect,
@@ -136,7 +144,7 @@ describe("admin auth with API_TOKEN configured", () => {
         configured,
         DEPLOYED,
         name,
-        `${scheme} test-token`,
+        `${scheme} test-admin-token-of-at-least-32-chars`,
       );
       expect(res.status).toBe(204);
       expect(await valueOf(name)).toBe(0);
@@ -153,7 +161,7 @@ describe("admin auth with no API_TOKEN (fails closed)", () => {
       const config = { API_TOKEN: missing, ADMIN_AUTH: "required" };
       for (const authorization of [
         undefined,
-        "Bearer test-token",
+        "Bearer test-admin-token-of-at-least-32-chars",
         "Bearer undefined",
         "Bearer ",
       ]) {
@@ -187,16 +195,58 @@ describe("admin auth with no API_TOKEN (fails closed)", () => {
     expect,
   }) => {
     const config = { API_TOKEN: undefined, ADMIN_AUTH: "disabled" };
-    for (const origin of [
-      "http://localhost:8787",
-      "http://127.0.0.1:8787",
-      "http://[::1]:8787",
-    ]) {
+    for (const [origin, clientIp] of [
+      ["http://localhost:8787", "127.0.0.1"],
+      ["http://127.0.0.1:8787", "127.0.0.1"],
+      ["http://[::1]:8787", "::1"],
+    ] as const) {
       const name = await seededCounter();
-      const res = await deleteCounter(config, origin, name);
+      const res = await deleteCounter(
+        config,
+        origin,
+        name,
+        undefined,
+        clientIp,
+      );
       expect(res.status, origin).toBe(204);
       expect(await valueOf(name)).toBe(0);
     }
+  });
+
+  it("does not trust a loopback Host header from a client elsewhere", async ({
+    expect,
+  }) => {
+    const config = { API_TOKEN: undefined, ADMIN_AUTH: "disabled" };
+    const name = await seededCounter();
+    for (const clientIp of [undefined, "203.0.113.7", "2001:db8::1"]) {
+      await expectRefused(
+        expect,
+        await deleteCounter(
+          config,
+          "http://localhost:8787",
+          name,
+          undefined,
+          clientIp,
+        ),
+      );
+    }
+    expect(await valueOf(name)).toBe(5);
+  });
+
+  it("counts an API_TOKEN shorter than 32 characters as missing", async ({
+    expect,
+  }) => {
+    const name = await seededCounter();
+    for (const API_TOKEN of ["x", "short-token", "x".repeat(31)]) {
+      const res = await deleteCounter(
+        { API_TOKEN, ADMIN_AUTH: "required" },
+        DEPLOYED,
+        name,
+        `Bearer ${API_TOKEN}`,
+      );
+      await expectRefused(expect, res);
+    }
+    expect(await valueOf(name)).toBe(5);
   });
 
   it("treats any other ADMIN_AUTH value as required", async ({ expect }) => {

@@ -259,9 +259,9 @@ const headers = fc.record(
     ),
     Authorization: fc.oneof(
       fc.constantFrom(
-        "Bearer test-token",
+        "Bearer test-admin-token-of-at-least-32-chars",
         "Bearer wrong",
-        "bearer test-token",
+        "bearer test-admin-token-of-at-least-32-chars",
         "Basic x",
       ),
       headerValue,

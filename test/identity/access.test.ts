@@ -1,6 +1,8 @@
 import { sign } from "hono/jwt";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
-import { beforeAll, describe, it } from "vitest";
+import { afterEach, beforeAll, describe, it, vi } from "vitest";
+import { loadWorker, roomName } from "../helpers/chat-client";
+import { callAs, postMessage, upgradeAs } from "../helpers/identity";
 import {
   verifyAccessToken,
   type AccessApp,
@@ -93,5 +95,108 @@ describe("the Cloudflare Access verifier, against a local key set", () => {
     for (const token of [foreign, hs256, "not.a.token"]) {
       expect(await verifyAccessToken(app, token)).toHaveProperty("problem");
     }
+  });
+});
+
+describe("IDENTITY_MODE=access, wired to the verifier", () => {
+  const ACCESS = {
+    IDENTITY_MODE: "access",
+    ACCESS_TEAM_DOMAIN: TEAM,
+    ACCESS_AUD: AUD,
+  } as const;
+  const header = async (
+    claims: Record<string, unknown> = {},
+    key?: HonoJsonWebKey,
+  ) => ({
+    "Cf-Access-Jwt-Assertion": await accessToken(claims, key),
+  });
+
+  beforeAll(loadWorker, 60_000);
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** The team's certs URL, answered from the local key set; every other fetch is refused. */
+  function serveTeamKeys() {
+    const real = globalThis.fetch;
+    return vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation((input, init) =>
+        String(input instanceof Request ? input.url : input) ===
+        `https://${TEAM}/cdn-cgi/access/certs`
+          ? Promise.resolve(Response.json({ keys: [current.public] }))
+          : real(input, init),
+      );
+  }
+
+  it("posts and joins as the person Access signed in, by their email", async ({
+    expect,
+  }) => {
+    const certs = serveTeamKeys();
+    const room = roomName();
+    const res = await postMessage(
+      room,
+      { user: "Ada@Example.com", text: "via Access" },
+      await header(),
+      ACCESS,
+    );
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ user: "ada@example.com" });
+    const upgrade = await upgradeAs(
+      room,
+      "ada@example.com",
+      await header(),
+      ACCESS,
+    );
+    expect(upgrade.status).toBe(101);
+    upgrade.webSocket!.accept();
+    upgrade.webSocket!.close(1000);
+    expect(certs).toHaveBeenCalled();
+  });
+
+  it("refuses a missing or foreign token, and another person's name, with 401", async ({
+    expect,
+  }) => {
+    serveTeamKeys();
+    for (const [user, headers] of [
+      ["ada@example.com", {}],
+      ["ada@example.com", await header({}, stranger.private)],
+      ["ada@example.com", await header({ aud: ["another-app"] })],
+      ["grace@example.com", await header()],
+    ] as const) {
+      const res = await postMessage(
+        roomName(),
+        { user, text: "x" },
+        headers,
+        ACCESS,
+      );
+      expect(res.status, user).toBe(401);
+    }
+  });
+
+  it("has no claims, says so to the page, and fails closed without its configuration", async ({
+    expect,
+  }) => {
+    serveTeamKeys();
+    const claim = await callAs(
+      "/api/sessions",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ user: "ada@example.com" }),
+      },
+      ACCESS,
+    );
+    expect(claim.status).toBe(403);
+    const mode = await callAs("/api/identity", {}, ACCESS);
+    expect(await mode.json()).toEqual({ mode: "access" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await postMessage(
+      roomName(),
+      { user: "ada@example.com", text: "x" },
+      await header(),
+      { ...ACCESS, ACCESS_AUD: "" },
+    );
+    expect(res.status).toBe(503);
   });
 });

@@ -7,7 +7,12 @@ import {
   vi,
   type ExpectStatic,
 } from "vitest";
-import { SESSION } from "../../src/identity/session-token";
+import {
+  audienceOf,
+  issuerOf,
+  SESSION,
+} from "../../src/identity/session-token";
+import { env } from "cloudflare:workers";
 import { loadWorker, roomName } from "../helpers/chat-client";
 import {
   bearer,
@@ -107,7 +112,7 @@ const BAD_CREDENTIALS: [
     "an unsigned token",
     () =>
       bearer(
-        `${btoa('{"alg":"none"}')}.${btoa(JSON.stringify({ sub: "ada", iss: SESSION.issuer, aud: SESSION.audience, iat: now(), exp: now() + 60 }))}.`,
+        `${btoa('{"alg":"none"}')}.${btoa(JSON.stringify({ sub: "ada", iss: issuerOf(env.DEPLOYMENT), aud: audienceOf(env.DEPLOYMENT), iat: now(), exp: now() + 60 }))}.`,
       ),
   ],
 ];
@@ -152,6 +157,19 @@ describe("verified mode refuses, before the room wakes", () => {
     const { cookie } = await mint(expect, "ada");
     const adaCookie = cookie.split(";")[0]!;
     const res = await upgradeAs(room, "bob", { Cookie: adaCookie });
+    await expectUnauthorized(expect, res, room);
+  });
+
+  it("the socket's cookie on an HTTP post that says Upgrade: websocket, which still never reads it", async ({
+    expect,
+  }) => {
+    const room = roomName();
+    const { cookie } = await mint(expect, "ada");
+    const res = await postMessage(
+      room,
+      { user: "ada", text: "hi" },
+      { Cookie: cookie.split(";")[0]!, Upgrade: "websocket" },
+    );
     await expectUnauthorized(expect, res, room);
   });
 

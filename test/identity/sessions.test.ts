@@ -1,3 +1,8 @@
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { userKey } from "../../src/identity/user-name";
+import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { env } from "cloudflare:workers";
+import { app } from "../../src/app";
 import {
   afterEach,
   beforeAll,
@@ -87,12 +92,13 @@ describe("verified mode with a credential", () => {
     const { token, cookie } = await mint(expect, "ada");
     expect(cookie).toMatch(
       new RegExp(
-        `^${sessionCookieName("ada")}=${token.replaceAll(".", "\\.")};`,
+        `^__Host-${sessionCookieName("ada")}=${token.replaceAll(".", "\\.")};`,
       ),
     );
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    expect(cookie).toMatch(/Path=\/api\/rooms/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/Path=\/;/);
     expect(cookie).toMatch(new RegExp(`Max-Age=${SESSION.lifetimeS}`));
     for (const headers of [
       bearer(token),
@@ -144,15 +150,39 @@ describe("verified mode with a credential", () => {
     expect([...forwarded.keys()]).toEqual(["upgrade"]);
   });
 
-  it("keeps names distinct: one cookie per name", ({ expect }) => {
+  it("sets the cookie without the __Host- prefix over plain HTTP (local dev), scoped to the rooms", async ({
+    expect,
+  }) => {
+    const minted = await app.fetch(
+      new Request("http://localhost:8787/api/sessions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...ADMIN },
+        body: JSON.stringify({ user: "ada" }),
+      }),
+      { ...env, ...VERIFIED },
+      createExecutionContext(),
+    );
+    expect(minted.status).toBe(201);
+    const cookie = minted.headers.get("Set-Cookie") ?? "";
+    expect(cookie).toMatch(new RegExp(`^${sessionCookieName("ada")}=`));
+    expect(cookie).toMatch(/Path=\/api\/rooms/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it("keeps names distinct: one cookie per name, one per look-alike set", ({
+    expect,
+  }) => {
+    expect(sessionCookieName("ADA")).toBe(sessionCookieName("\u0430da"));
     expect(sessionCookieName("ada")).not.toBe(sessionCookieName("bob"));
     expect(sessionCookieName("Zoë 🙂")).toMatch(/^session_[A-Za-z0-9_-]+$/);
   });
 });
 
 describe("the mint route", () => {
-  it("needs the admin token on a deployed Worker", async ({ expect }) => {
-    const res = await mintAs({ user: "ada" }, {});
+  it("refuses a bearer token that is not the admin token, setting no cookie", async ({
+    expect,
+  }) => {
+    const res = await mintAs({ user: "ada" }, { Authorization: "Bearer nope" });
     expect(res.status).toBe(401);
     expect(res.headers.get("Set-Cookie")).toBeNull();
   });
@@ -180,6 +210,26 @@ describe("the mint route", () => {
       expect(await errorCode(res)).toBe("unavailable");
     }
     expect(errors.mock.calls.join("\n")).toMatch(/identity_misconfigured/);
+  });
+
+  it("takes no hold when no credential could be minted, in open mode too", async ({
+    expect,
+  }) => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const user = `nobody ${crypto.randomUUID().replaceAll(/[^a-f]/g, "")}`;
+    const res = await mintAs(
+      { user },
+      {},
+      {
+        IDENTITY_MODE: "open",
+        SESSION_SECRET: "",
+      },
+    );
+    expect(res.status).toBe(503);
+    const stub = env.NAME_HOLD.getByName(userKey(user));
+    expect(
+      await runInDurableObject(stub, (_, state) => storedState(state.storage)),
+    ).toEqual(NOTHING_STORED);
   });
 });
 

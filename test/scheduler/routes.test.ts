@@ -253,7 +253,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
       for (const headers of [
         {} as Record<string, string>,
         { Authorization: "Bearer wrong-token" },
-        { Authorization: "test-token" },
+        { Authorization: "test-admin-token-of-at-least-32-chars" },
       ]) {
         const res = await api(path, { method, headers });
         expect(res.status, `${method} ${path}`).toBe(401);

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken } from "../bearer-token";
 import { ApiError } from "../errors";
@@ -13,14 +14,23 @@ import { logLine } from "../log";
  * by mistake still refuses.
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.env.ADMIN_AUTH === "disabled" && isLoopback(c.req.url)) return next();
-  const expected = c.env.API_TOKEN;
-  if (!expected) {
+  await checkAdmin(c);
+  return next();
+});
+
+/** Throws 401 unless the request carries the admin token (or is local dev on loopback). */
+export async function checkAdmin(c: Context<AppEnv>): Promise<void> {
+  if (
+    c.env.ADMIN_AUTH === "disabled" &&
+    isLoopback(c.req.url, c.req.header("CF-Connecting-IP"))
+  )
+    return;
+  const expected = adminToken(c.env);
+  if (expected === undefined) {
     logLine("error", {
       event: "admin_token_missing",
       requestId: c.get("requestId"),
-      message:
-        "API_TOKEN is not set, so admin routes are refused: wrangler secret put API_TOKEN",
+      message: `API_TOKEN is not set or shorter than ${MIN_TOKEN_CHARS} characters, so admin routes are refused: wrangler secret put API_TOKEN`,
     });
     throw unauthorized();
   }
@@ -28,8 +38,27 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (given === undefined || !(await sameSecret(given, expected))) {
     throw unauthorized();
   }
-  return next();
-});
+}
+
+/** A guessable admin token is as good as none: shorter ones count as missing. */
+export const MIN_TOKEN_CHARS = 32;
+
+function adminToken(env: Env): string | undefined {
+  const token = env.API_TOKEN;
+  return typeof token === "string" && token.length >= MIN_TOKEN_CHARS
+    ? token
+    : undefined;
+}
+
+/**
+ * For a route that anyone may call and an admin may call with more power: true with a valid
+ * admin bearer token, false with no bearer token, 401 with a wrong one (never silently less).
+ */
+export async function isAdmin(c: Context<AppEnv>): Promise<boolean> {
+  if (bearerToken(c) === undefined) return false;
+  await checkAdmin(c);
+  return true;
+}
 
 const unauthorized = () =>
   new ApiError(
