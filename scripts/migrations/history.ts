@@ -69,7 +69,16 @@ export function readHistory(configPath: string, baseRef?: string): History {
   }
   const commits = new Set<string>();
   for (const { commit } of bases) {
-    const log = git(cwd, ["log", "--format=%H", commit, "--", file]);
+    // First parents only: main's own line is what deployed. A merged branch's commits reached
+    // main only as the merge's result, so a tag they renumbered before merging never deployed.
+    const log = git(cwd, [
+      "log",
+      "--first-parent",
+      "--format=%H",
+      commit,
+      "--",
+      file,
+    ]);
     for (const line of log.toString().split("\n")) if (line) commits.add(line);
   }
   const ordered = [...commits].reverse();

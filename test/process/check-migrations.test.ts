@@ -261,6 +261,40 @@ describe("tags on main are append-only", () => {
     );
   });
 
+  test("a tag a merged branch numbered differently before its merge does not count as deployed", async () => {
+    const { dir, config } = await repository();
+    const append = (tag: string, cls: string) =>
+      edit(
+        config,
+        `"deleted_classes": ["Legacy"] },`,
+        `"deleted_classes": ["Legacy"] },\n{ "tag": "${tag}", "new_sqlite_classes": ["${cls}"] },`,
+      );
+    await git(dir, "switch", "-q", "-c", "first");
+    await append("v5", "Scheduler");
+    await git(dir, "commit", "-q", "-am", "v5 Scheduler");
+    await git(dir, "switch", "-q", "main");
+    await git(dir, "switch", "-q", "-c", "second");
+    await append("v5", "Counter2");
+    await git(dir, "commit", "-q", "-am", "v5 Counter2");
+    await git(dir, "switch", "-q", "main");
+    await git(dir, "merge", "-q", "--no-ff", "-m", "merge first", "first");
+    // The second branch's v5 becomes v6 in its merge: it never reached main as v5.
+    await git(dir, "merge", "-q", "--no-commit", "second").catch(() => {});
+    await git(dir, "checkout", "-q", "main", "--", "valid/wrangler.jsonc");
+    await edit(
+      config,
+      `["Scheduler"] },`,
+      `["Scheduler"] },\n{ "tag": "v6", "new_sqlite_classes": ["Counter2"] },`,
+    );
+    await edit(
+      join(dir, "worker.ts"),
+      "export class Scheduler",
+      "export class Counter2 extends DurableObject {}\n\nexport class Scheduler",
+    );
+    await git(dir, "commit", "-q", "-am", "merge second as v6");
+    assert.deepEqual(checkMigrations(config).problems, []);
+  });
+
   test("a fresh clone with a single commit passes", async () => {
     const { dir } = await repository();
     const clone = `${dir}-clone`;
