@@ -175,7 +175,13 @@ export const sessions = createRouter()
       summary:
         "Release a held name (Authorization: Hold <secret>, or the admin token for any name)",
       security: [{ hold: [] }, { bearer: [] }] as Record<string, string[]>[],
-      request: { params: z.object({ user: User }) },
+      request: {
+        params: z.object({
+          user: User.openapi({
+            param: { name: "user", in: "path", example: "ada" },
+          }),
+        }),
+      },
       responses: {
         204: empty("Released: the name is free and its object holds nothing"),
         401: documentedError(
