@@ -26,7 +26,7 @@ import {
   anchors,
   codeBlocks,
   links,
-  LOCAL_API,
+  callsLocalApi,
   SHELL_LANGS,
   TS_LANGS,
 } from "./docs/blocks.ts";
@@ -79,7 +79,7 @@ export function checkDocs(root: string, files = docFiles(root)): string[] {
         writeFileSync(path, `${block.code}\nexport {};\n`);
         snippets.push({ file, path, line: block.line });
       }
-      if (SHELL_LANGS.has(block.lang) && LOCAL_API.test(block.code)) {
+      if (SHELL_LANGS.has(block.lang) && callsLocalApi(block.code)) {
         if (block.info !== "run" && !/^norun\s*:?\s*\S/.test(block.info))
           problems.push(
             `${where}: a shell block that calls the local API is marked \`\`\`sh run (test/process/doc-commands.test.ts runs it) or \`\`\`sh norun: <why>`,

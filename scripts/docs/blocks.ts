@@ -13,7 +13,10 @@ export type Block = {
 export const TS_LANGS = new Set(["ts", "typescript"]);
 export const SHELL_LANGS = new Set(["sh", "bash", "shell", "console"]);
 /** A shell block that calls the local API: it must be run by a test or say why not. */
-export const LOCAL_API = /\blocalhost:8787\b|\b127\.0\.0\.1:8787\b/;
+export function callsLocalApi(code: string): boolean {
+  const commands = code.replace(/(^|\s)#.*$/gm, "");
+  return /\b(localhost|127\.0\.0\.1):8787\b/.test(commands);
+}
 
 export function codeBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
