@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { basename, dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import {
   migrationsOf,
   nextTag,
@@ -67,9 +68,17 @@ export function readHistory(configPath: string, baseRef?: string): History {
     bases.push({ ref: "HEAD", commit: "HEAD" });
     notes.push("no main or origin/main branch: checked against HEAD's history");
   }
+  // `npm run remove` on a project never deployed drops tags, and records here that the tags
+  // committed up to that commit never ran anywhere: only later versions are compared.
+  const baseline = neverDeployedBefore(cwd);
+  if (baseline)
+    notes.push(
+      `history before ${baseline.slice(0, 7)} was never deployed (.migrations-baseline)`,
+    );
   const commits = new Set<string>();
   for (const { commit } of bases) {
-    const log = git(cwd, ["log", "--format=%H", commit, "--", file]);
+    const range = baseline ? [commit, `^${baseline}`] : [commit];
+    const log = git(cwd, ["log", "--format=%H", ...range, "--", file]);
     for (const line of log.toString().split("\n")) if (line) commits.add(line);
   }
   const ordered = [...commits].reverse();
@@ -165,4 +174,14 @@ export function appendOnlyProblems(
     }
   }
   return problems;
+}
+
+function neverDeployedBefore(cwd: string): string | undefined {
+  const path = join(cwd, ".migrations-baseline");
+  if (!existsSync(path)) return undefined;
+  const commit = readFileSync(path, "utf8").split("\n")[0]?.trim();
+  return commit &&
+    tryGit(cwd, ["rev-parse", "--verify", "-q", `${commit}^{commit}`])
+    ? commit
+    : undefined;
 }
