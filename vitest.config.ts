@@ -37,7 +37,12 @@ export default defineConfig({
     // Every response the suite receives is checked against the served OpenAPI document.
     setupFiles: ["test/helpers/conformance-setup.ts"],
     // Node tests against a real `wrangler dev` (and a browser); they run with node --test.
-    exclude: ["test/process/**", "test/e2e/**", "test/adoption/**"],
+    exclude: [
+      "test/process/**",
+      "test/e2e/**",
+      "test/adoption/**",
+      "test/remove/**",
+    ],
     // The first request of a file loads the whole Worker; on a busy 2-core CI machine that alone
     // can take several seconds.
     testTimeout: 30_000,

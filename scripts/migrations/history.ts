@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { basename, dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import {
   migrationsOf,
   nextTag,
@@ -67,15 +68,23 @@ export function readHistory(configPath: string, baseRef?: string): History {
     bases.push({ ref: "HEAD", commit: "HEAD" });
     notes.push("no main or origin/main branch: checked against HEAD's history");
   }
+  // `npm run remove` on a project never deployed drops tags, and records here that the tags
+  // committed up to that commit never ran anywhere: only later versions are compared.
+  const baseline = neverDeployedBefore(cwd);
+  if (baseline)
+    notes.push(
+      `history before ${baseline.slice(0, 7)} was never deployed (.migrations-baseline)`,
+    );
   const commits = new Set<string>();
   for (const { commit } of bases) {
     // First parents only: main's own line is what deployed. A merged branch's commits reached
     // main only as the merge's result, so a tag they renumbered before merging never deployed.
+    const range = baseline ? [commit, `^${baseline}`] : [commit];
     const log = git(cwd, [
       "log",
       "--first-parent",
       "--format=%H",
-      commit,
+      ...range,
       "--",
       file,
     ]);
@@ -174,4 +183,14 @@ export function appendOnlyProblems(
     }
   }
   return problems;
+}
+
+function neverDeployedBefore(cwd: string): string | undefined {
+  const path = join(cwd, ".migrations-baseline");
+  if (!existsSync(path)) return undefined;
+  const commit = readFileSync(path, "utf8").split("\n")[0]?.trim();
+  return commit &&
+    tryGit(cwd, ["rev-parse", "--verify", "-q", `${commit}^{commit}`])
+    ? commit
+    : undefined;
 }

@@ -1,5 +1,9 @@
 const DEFAULT_SHARDS = 8;
-/** A consistent read and the aggregate's sweep call every shard; one invocation may make at most 1 000 subrequests. */
+/**
+ * A consistent read and the aggregate's sweep call every shard: N billed object requests, as slow
+ * as the slowest shard. The cap bounds that cost; it is far below the subrequest limit (10,000 by
+ * default on Workers Paid, https://developers.cloudflare.com/workers/platform/limits/).
+ */
 const MAX_SHARDS = 512;
 
 /**

@@ -2,7 +2,7 @@
 // is pointed at a local copy of this working tree instead of GitHub. Records exactly what
 // create-cloudflare changes, then proves the project it made passes the checks. CI runs
 // `npm run check` and two test files there; `C3_FULL_TEST=1` runs the whole `npm test` too
-// (a few more minutes; see README.md, "Start a project").
+// (a few more minutes; see docs/start.md).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
@@ -87,7 +87,7 @@ after(() =>
 );
 
 test(
-  "create-cloudflare changes only what the README says, and leaves a project that passes npm run check",
+  "create-cloudflare changes only what docs/start.md says, and leaves a project that passes npm run check",
   {
     skip: nested && "inside a project create-cloudflare made",
     timeout: 1_800_000,

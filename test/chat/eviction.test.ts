@@ -1,9 +1,4 @@
-import {
-  abortAllDurableObjects,
-  evictDurableObject,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
+import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import {
   ChatClient,
@@ -15,8 +10,7 @@ import {
   type Message,
   joinNewRoom,
 } from "../helpers/chat-client";
-import { postJson, uniqueName } from "../helpers/http";
-import * as sched from "../helpers/scheduler";
+import { postJson } from "../helpers/http";
 
 const WAIT_MS = 10_000;
 const WRITERS = 4;
@@ -109,66 +103,6 @@ describe("a chat room interrupted mid-conversation", () => {
       4 + WRITERS * POSTS_PER_WRITER,
     );
     again.ws.close(1000, "done");
-  }, 30_000);
-});
-
-/** Holds the room's input gate shut until the object is aborted (or a minute passes). */
-async function stallRoom(room: string) {
-  const state = { stalled: false };
-  void runInDurableObject(roomStub(room), (_instance, ctx) => {
-    ctx
-      .blockConcurrencyWhile(async () => {
-        state.stalled = true;
-        await scheduler.wait(60_000);
-      })
-      .catch(() => {});
-  }).catch(() => {});
-  while (!state.stalled) await scheduler.wait(1);
-}
-
-describe("a scheduler aborted mid-alarm", () => {
-  sched.useFrozenClock();
-
-  it("runs every due event after the abort, each counter effect exactly once", async ({
-    expect,
-  }) => {
-    const { name, stub } = sched.newScheduler();
-    const counter = uniqueName("target");
-    const room = roomName();
-    const increments = 20;
-    for (let i = 0; i < increments; i++) {
-      await sched.scheduled(expect, name, {
-        at: Date.now(),
-        action: sched.increment(counter),
-      });
-    }
-    await sched.scheduled(expect, name, {
-      at: Date.now(),
-      action: { type: "chat.post", room, text: "scheduled" },
-    });
-    // The chat.post hangs on the stalled room, so the alarm is still running when it is aborted.
-    await stallRoom(room);
-    const firing = runDurableObjectAlarm(stub).then(
-      () => "finished",
-      () => "aborted",
-    );
-    while ((await sched.counterValue(counter)) < increments)
-      await scheduler.wait(1);
-    await abortAllDurableObjects();
-    expect(await firing).toBe("aborted");
-
-    for (
-      let runs = 0;
-      runs < 10 && (await sched.countByStatus(name)).pending;
-      runs++
-    ) {
-      await sched.runAlarm(name);
-    }
-    expect(await sched.countByStatus(name)).toEqual({ done: increments + 1 });
-    expect(await sched.counterValue(counter)).toBe(increments);
-    const posted = await storedMessages(expect, room);
-    expect(posted.length).toBeGreaterThanOrEqual(1);
-    expect(posted.every((message) => message.text === "scheduled")).toBe(true);
   }, 30_000);
 });
 
