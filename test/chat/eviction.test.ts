@@ -3,7 +3,6 @@ import { beforeAll, describe, it, type ExpectStatic } from "vitest";
 import {
   ChatClient,
   loadWorker,
-  roomName,
   roomStub,
   storedMessages,
   type Frame,
