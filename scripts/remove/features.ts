@@ -308,7 +308,7 @@ export const FEATURES: Record<string, Feature> = {
 
   identity: {
     summary:
-      "who speaks in the chat: identity modes, session credentials, SESSION_SECRET",
+      "who speaks in the chat: identity modes, session credentials, the names people hold (NameHold), SESSION_SECRET",
     requires: {
       features: ["chat", "scheduler"],
       why: "the chat asks identity who a request speaks as, and the scheduler's chat.post checks names with its rule.",
@@ -338,12 +338,33 @@ export const FEATURES: Record<string, Feature> = {
         to: "",
       },
       {
+        file: "src/app.ts",
+        from: /app\.openAPIRegistry\.registerComponent\("securitySchemes", "hold", \{[\s\S]*?\n\}\);\n/,
+        to: "",
+      },
+      {
         file: ".dev.vars.example",
         from: /# SESSION_SECRET[\s\S]*?SESSION_SECRET=\n/,
         to: "",
       },
     ],
-    wrangler: { vars: ["IDENTITY_MODE"], secrets: ["SESSION_SECRET"] },
+    wrangler: {
+      classes: [
+        {
+          name: "NameHold",
+          binding: "NAME_HOLD",
+          export: "identity/name-hold",
+        },
+      ],
+      vars: [
+        "IDENTITY_MODE",
+        "DEPLOYMENT",
+        "NAME_HOLD_HOURS",
+        "ACCESS_TEAM_DOMAIN",
+        "ACCESS_AUD",
+      ],
+      secrets: ["SESSION_SECRET"],
+    },
     packageJson: { bindings: ["SESSION_SECRET"] },
     routes: ["/api/sessions", "/api/identity"],
     docs: ["docs/identity.md"],
