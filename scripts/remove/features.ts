@@ -209,7 +209,15 @@ export const FEATURES: Record<string, Feature> = {
       "README.md": [
         "| `src/scheduler/`           | `Scheduler`: its store, actions (calls into counter and chat), cron       |",
       ],
+      "test/objects/legacy-objects.test.ts": [
+        'import { SCHEDULER_SCHEMA } from "../../src/scheduler/store";',
+      ],
       ...BENCH_CONFIG,
+    },
+    tests: {
+      "test/objects/legacy-objects.test.ts": [
+        "answers a scheduler key stored before keys were bound to their request",
+      ],
     },
     replace: [
       {
@@ -340,6 +348,11 @@ export const FEATURES: Record<string, Feature> = {
       {
         file: "src/app.ts",
         from: /app\.openAPIRegistry\.registerComponent\("securitySchemes", "hold", \{[\s\S]*?\n\}\);\n/,
+        to: "",
+      },
+      {
+        file: "wrangler.jsonc",
+        from: /\n\s*\/\/ SESSION_SECRET signs chat credentials[^\n]*\n\s*\/\/ [^\n]*/,
         to: "",
       },
       {
