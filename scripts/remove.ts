@@ -234,6 +234,11 @@ function editWrangler(
           `${list}\n${indent}  ${entry}${close}`,
       );
       log = appendLogRow(log, tag, name);
+      // The `exports` example states what the tags add up to: the class is a tombstone now.
+      log = log.replace(
+        `"${name}": { "type": "durable-object", "storage": "sqlite" },`,
+        `"${name}": { "type": "durable-object", "state": "deleted" },`,
+      );
       done.push(`appended ${tag}: deleted_classes ["${name}"]`);
     } else {
       const line = `"new_sqlite_classes": ["${name}"]`;
@@ -245,8 +250,9 @@ function editWrangler(
       log = dropLines(
         log,
         (l) =>
-          l.startsWith("|") &&
-          l.includes(`\`new_sqlite_classes: ["${name}"]\``),
+          (l.startsWith("|") &&
+            l.includes(`\`new_sqlite_classes: ["${name}"]\``)) ||
+          l === `"${name}": { "type": "durable-object", "storage": "sqlite" },`,
       );
       done.push(`dropped ${name}'s migration entry (never deployed)`);
     }

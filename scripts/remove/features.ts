@@ -43,16 +43,26 @@ const BENCH_CONFIG = {
   "tsconfig.worker.json": ['"bench/baseline",', '"bench/template",'],
   "tsconfig.node.json": ['"bench/*.ts",'],
 };
-const BENCH_SCRIPT = ["bench"];
+const BENCH_SCRIPT = ["bench", "bench:sharded"];
 
 export const FEATURES: Record<string, Feature> = {
   "sharded-counter": {
-    summary: "the sharded counter (routes, shard math, SHARD_COUNT)",
+    summary:
+      "the sharded counter (routes, shard math, the CounterAggregate class, SHARD_COUNT)",
     paths: [
       "src/counter/sharded-routes.ts",
       "src/counter/shards.ts",
+      "src/counter/counter-aggregate.ts",
+      "src/counter/aggregate-store.ts",
+      "src/counter/reporting.ts",
+      "src/counter/shard-reporter.ts",
       "test/counter/sharded.test.ts",
+      "test/counter/sharded-cost.test.ts",
+      "test/counter/aggregate-bound.test.ts",
+      "test/counter/aggregate-exactly-once.test.ts",
+      "test/helpers/sharded.ts",
       "test/http/fuzz.test.ts",
+      "test/process/sharded-staleness.test.ts",
       "test/process/probe-stores-nothing.test.ts",
       "test/process/dev-server.test.ts",
       ...BENCH,
@@ -62,21 +72,33 @@ export const FEATURES: Record<string, Feature> = {
         'import { shardedCounters } from "./counter/sharded-routes";',
         'app.route("/api/sharded-counters", shardedCounters);',
       ],
+      // A Counter stays a plain counter: no shard option, no report to an aggregate.
+      "src/counter/counter.ts": [
+        'import type { ShardState } from "./reporting";',
+        'import { ShardReporter, type ShardOf } from "./shard-reporter";',
+        "readonly #reporter: ShardReporter;",
+        "this.#reporter = new ShardReporter(ctx, env);",
+        "this.#reporter.forget();",
+      ],
       "test/counter/bad-input.test.ts": [
         '["GET", `/api/sharded-counters/${bad}`],',
         '["POST", `/api/sharded-counters/${bad}/increment`],',
       ],
       "test/http/conventions.test.ts": [
-        '["DELETE", "/api/sharded-counters/a", "GET, HEAD"],',
+        '["PUT", "/api/sharded-counters/a", "GET, DELETE, HEAD"],',
       ],
       ...BENCH_CONFIG,
     },
     tests: {
       "test/counter/idempotency.test.ts": [
+        "refuses a sharded increment whose key is reused with another body",
         "lands retries of a sharded increment on the same shard",
       ],
       "test/objects/first-read-stores-nothing.test.ts": [
-        "leaves every shard of a sharded read empty",
+        "leaves every shard and the aggregate of a sharded read empty",
+      ],
+      "test/objects/rpc-compat.test.ts": [
+        "a Counter shard and CounterAggregate accept every payload shape",
       ],
     },
     replace: [
@@ -88,8 +110,68 @@ export const FEATURES: Record<string, Feature> = {
 `,
         to: "",
       },
+      {
+        file: "src/counter/schemas.ts",
+        from: /\n\nexport const ShardedBody[\s\S]*$/,
+        to: "\n",
+      },
+      {
+        file: "src/counter/schemas.ts",
+        from: "the counter routes, plain and sharded.",
+        to: "the counter routes.",
+      },
+      // Schema steps are append-only: shard_of stays, empty, in every Counter.
+      {
+        file: "src/counter/counter.ts",
+        from: "// Only a shard of a sharded counter writes its row: whom its alarm reports to.",
+        to: "// Written only by shards of the sharded counter, since removed: steps are append-only.",
+      },
+      {
+        file: "src/counter/counter.ts",
+        from: /\n\s*\/\*\* Set by the sharded route[^\n]*\n\s*shard\?: ShardOf;/,
+        to: "",
+      },
+      {
+        file: "src/counter/counter.ts",
+        from: /async increment\(\{ by = 1, idempotencyKey, shard \}[\s\S]*?\n {2}\}\n\n {2}\/\*\* A shard's whole total[\s\S]*?\n {2}\}\n/,
+        to: `increment({ by = 1, idempotencyKey }: StepOptions = {}): Promise<
+    CounterValue | Failure
+  > {
+    return this.#add("increment", by, idempotencyKey);
+  }
+`,
+      },
+      {
+        file: "src/counter/counter.ts",
+        from: /\n(\s*)const retryAt = await this\.#reporter\.report\(\);\n[^\n]*\n[^\n]*\n/,
+        to: "\n",
+      },
+      {
+        file: "src/counter/counter.ts",
+        from: "   * A shard reports its total to its aggregate; then expired idempotency keys are pruned in\n   * bounded batches, walking the expiry index.",
+        to: "   * Expired idempotency keys are pruned in bounded batches, walking the expiry index.",
+      },
+      {
+        file: "src/counter/counter.ts",
+        from: /\n\s*\/\/ A write during the report may have armed the next report: keep the earliest time\.\n/,
+        to: "\n",
+      },
+      {
+        file: "src/counter/counter.ts",
+        from: "[armed, next?.expires_at, retryAt]",
+        to: "[armed, next?.expires_at]",
+      },
     ],
-    wrangler: { vars: ["SHARD_COUNT"] },
+    wrangler: {
+      classes: [
+        {
+          name: "CounterAggregate",
+          binding: "COUNTER_AGGREGATE",
+          export: "counter/counter-aggregate",
+        },
+      ],
+      vars: ["SHARD_COUNT"],
+    },
     packageJson: { scripts: BENCH_SCRIPT },
     routes: ["/api/sharded-counters"],
   },
@@ -127,7 +209,15 @@ export const FEATURES: Record<string, Feature> = {
       "README.md": [
         "| `src/scheduler/`           | `Scheduler`: its store, actions (calls into counter and chat), cron       |",
       ],
+      "test/objects/legacy-objects.test.ts": [
+        'import { SCHEDULER_SCHEMA } from "../../src/scheduler/store";',
+      ],
       ...BENCH_CONFIG,
+    },
+    tests: {
+      "test/objects/legacy-objects.test.ts": [
+        "answers a scheduler key stored before keys were bound to their request",
+      ],
     },
     replace: [
       {
@@ -226,7 +316,7 @@ export const FEATURES: Record<string, Feature> = {
 
   identity: {
     summary:
-      "who speaks in the chat: identity modes, session credentials, SESSION_SECRET",
+      "who speaks in the chat: identity modes, session credentials, the names people hold (NameHold), SESSION_SECRET",
     requires: {
       features: ["chat", "scheduler"],
       why: "the chat asks identity who a request speaks as, and the scheduler's chat.post checks names with its rule.",
@@ -256,12 +346,38 @@ export const FEATURES: Record<string, Feature> = {
         to: "",
       },
       {
+        file: "src/app.ts",
+        from: /app\.openAPIRegistry\.registerComponent\("securitySchemes", "hold", \{[\s\S]*?\n\}\);\n/,
+        to: "",
+      },
+      {
+        file: "wrangler.jsonc",
+        from: /\n\s*\/\/ SESSION_SECRET signs chat credentials[^\n]*\n\s*\/\/ [^\n]*/,
+        to: "",
+      },
+      {
         file: ".dev.vars.example",
         from: /# SESSION_SECRET[\s\S]*?SESSION_SECRET=\n/,
         to: "",
       },
     ],
-    wrangler: { vars: ["IDENTITY_MODE"], secrets: ["SESSION_SECRET"] },
+    wrangler: {
+      classes: [
+        {
+          name: "NameHold",
+          binding: "NAME_HOLD",
+          export: "identity/name-hold",
+        },
+      ],
+      vars: [
+        "IDENTITY_MODE",
+        "DEPLOYMENT",
+        "NAME_HOLD_HOURS",
+        "ACCESS_TEAM_DOMAIN",
+        "ACCESS_AUD",
+      ],
+      secrets: ["SESSION_SECRET"],
+    },
     packageJson: { bindings: ["SESSION_SECRET"] },
     routes: ["/api/sessions", "/api/identity"],
     docs: ["docs/identity.md"],

@@ -5,7 +5,7 @@ import {
   SWEEP_AFTER_MS,
 } from "../../src/counter/reporting";
 import { postJson, uniqueName } from "../helpers/http";
-import { advanceTo, useFrozenClock } from "../helpers/scheduler";
+import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
   alarmOf,

@@ -3,7 +3,7 @@ import { describe, it } from "vitest";
 import { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
 import { ADMIN, api, uniqueName } from "../helpers/http";
-import { advanceTo, useFrozenClock } from "../helpers/scheduler";
+import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
   alarmOf,

@@ -6,7 +6,7 @@ import type { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
 import { countSetAlarm } from "../helpers/alarm-meter";
 import { uniqueName } from "../helpers/http";
-import { advanceTo, useFrozenClock } from "../helpers/scheduler";
+import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
   alarmOf,

@@ -1,34 +1,16 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, vi, type ExpectStatic } from "vitest";
+import type { ExpectStatic } from "vitest";
 import type { ScheduledEvent } from "../../src/scheduler/event";
 import type { Scheduler } from "../../src/scheduler/scheduler";
 import { ADMIN, api, postJson, uniqueName } from "./http";
 import { tableNames } from "./storage";
 
 export type { ScheduledEvent };
+// The frozen clock is the counter's too (its shards and aggregate run on alarms).
+export { advanceTo, useFrozenClock } from "./clock";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Freezes `Date` (only `Date`: RPC timeouts keep real timers) a day ahead of the real clock for
- * each test, so every alarm an object sets lies in the real future and never fires by itself
- * mid-test; tests move the clock with `advanceTo` and run alarms with `runDurableObjectAlarm`.
- * The objects run in this isolate, so they read the same clock.
- */
-export function useFrozenClock(): void {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + DAY_MS });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-}
-
-export function advanceTo(expect: ExpectStatic, ms: number): void {
-  expect(ms).toBeGreaterThanOrEqual(Date.now());
-  vi.setSystemTime(ms);
-}
 
 export function newScheduler(prefix = "sched") {
   const name = uniqueName(prefix);

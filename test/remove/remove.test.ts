@@ -148,7 +148,7 @@ test(
     );
     assert.match(
       config,
-      /\{ "tag": "v4", "deleted_classes": \["Scheduler"\] \}/,
+      /\{ "tag": "v6", "deleted_classes": \["Scheduler"\] \}/,
     );
     assert.doesNotMatch(config, /"SCHEDULER"/);
     checkAndTest(dir);
