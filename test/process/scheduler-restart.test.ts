@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import { startDev, type DevServer } from "./wrangler-dev.ts";
 
 type Event = { id: string; runAt: number; status: string; attempts: number };
@@ -41,44 +41,49 @@ async function waitForCounter(
   }
 }
 
-for (const signal of ["SIGTERM", "SIGKILL"] as const) {
-  test(`an event due while wrangler dev is down (${signal}) runs after the restart`, async (t) => {
-    const persistTo = await mkdtemp(join(tmpdir(), "scheduler-state-"));
-    let server = await startDev({ persistTo });
-    try {
-      const scheduler = `restart-${Date.now()}`;
-      const counter = `${scheduler}-counter`;
-      const event = await schedule(server, scheduler, counter);
-      await server.stop(signal);
-      assert.ok(Date.now() < event.runAt, "stopped before the event was due");
-      // Start again only once the event is overdue, so nothing but stored state can run it.
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.max(0, event.runAt - Date.now() + 200)),
-      );
-      let output = "";
-      server = await startDev({
-        persistTo,
-        onOutput: (text) => (output += text),
-      });
-      const readyAt = Date.now();
-      assert.equal(await waitForCounter(server, counter, 5), 5);
-      t.diagnostic(`ran ${Date.now() - readyAt} ms after the server was ready`);
-      // Woken by its alarm after a restart, the object still knows the name it was made with.
-      assert.ok(
-        output.includes(
-          `"event":"scheduler_alarm","object":"${scheduler}","ran":1,"failed":0`,
-        ),
-        output,
-      );
-      const res = await fetch(
-        `${server.url}/api/schedulers/${scheduler}/events/${event.id}`,
-      );
-      const done = (await res.json()) as Event;
-      assert.equal(done.status, "done");
-      assert.equal(done.attempts, 1);
-    } finally {
-      await server.stop();
-      await rm(persistTo, { recursive: true, force: true });
-    }
-  });
-}
+// One server per signal, side by side: each test waits mostly on its event's delay and restart.
+describe("a scheduler across a restart", { concurrency: true }, () => {
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    test(`an event due while wrangler dev is down (${signal}) runs after the restart`, async (t) => {
+      const persistTo = await mkdtemp(join(tmpdir(), "scheduler-state-"));
+      let server = await startDev({ persistTo });
+      try {
+        const scheduler = `restart-${Date.now()}`;
+        const counter = `${scheduler}-counter`;
+        const event = await schedule(server, scheduler, counter);
+        await server.stop(signal);
+        assert.ok(Date.now() < event.runAt, "stopped before the event was due");
+        // Start again only once the event is overdue, so nothing but stored state can run it.
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(0, event.runAt - Date.now() + 200)),
+        );
+        let output = "";
+        server = await startDev({
+          persistTo,
+          onOutput: (text) => (output += text),
+        });
+        const readyAt = Date.now();
+        assert.equal(await waitForCounter(server, counter, 5), 5);
+        t.diagnostic(
+          `ran ${Date.now() - readyAt} ms after the server was ready`,
+        );
+        // Woken by its alarm after a restart, the object still knows the name it was made with.
+        assert.ok(
+          output.includes(
+            `"event":"scheduler_alarm","object":"${scheduler}","ran":1,"failed":0`,
+          ),
+          output,
+        );
+        const res = await fetch(
+          `${server.url}/api/schedulers/${scheduler}/events/${event.id}`,
+        );
+        const done = (await res.json()) as Event;
+        assert.equal(done.status, "done");
+        assert.equal(done.attempts, 1);
+      } finally {
+        await server.stop();
+        await rm(persistTo, { recursive: true, force: true });
+      }
+    });
+  }
+});
