@@ -64,7 +64,6 @@ export const FEATURES: Record<string, Feature> = {
       "test/http/fuzz.test.ts",
       "test/process/sharded-staleness.test.ts",
       "test/process/probe-stores-nothing.test.ts",
-      "test/process/dev-server.test.ts",
       ...BENCH,
     ],
     lines: {
