@@ -24,6 +24,14 @@ import {
   Params,
 } from "./schemas";
 
+/** What a create answers, one or a batch, besides its own 409. */
+const createErrors = {
+  ...keyReusedError,
+  ...bodyErrors,
+  ...adminErrors,
+  ...commonErrors,
+};
+
 /** Scheduling events, one or a batch: each request's time becomes the object's `CreateOptions` here. */
 export const eventCreation = createRouter()
   .openapi(
@@ -52,10 +60,7 @@ export const eventCreation = createRouter()
           "The scheduler already holds 10 000 pending events",
           ["limit_exceeded"],
         ),
-        ...keyReusedError,
-        ...bodyErrors,
-        ...adminErrors,
-        ...commonErrors,
+        ...createErrors,
       },
     }),
     async (c) => {
@@ -96,10 +101,7 @@ export const eventCreation = createRouter()
           "The batch would take the scheduler past 10 000 pending events; nothing stored",
           ["limit_exceeded"],
         ),
-        ...keyReusedError,
-        ...bodyErrors,
-        ...adminErrors,
-        ...commonErrors,
+        ...createErrors,
       },
     }),
     async (c) => {
