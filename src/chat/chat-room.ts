@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { errorBody } from "../shared/error-body";
 import { fail, type Failure } from "../shared/failure";
 import { logObject } from "../shared/object-log";
 import { Schema } from "../shared/sql-schema";
@@ -11,27 +10,21 @@ import {
 } from "./history";
 import { cleanUser, USER_RULE, userKey } from "../identity/user-name";
 import {
-  isOversized,
   MAX_HISTORY_PAGE,
   MAX_SOCKETS_PER_USER,
-  parseClientFrame,
-  parseId,
   sendableCloseCode,
   WELCOME_MESSAGES,
   type ChatMessage,
   type ErrorCode,
   type ServerFrame,
 } from "./protocol";
+import { judgeFrame } from "./budgets";
 import { PresenceBatcher } from "./presence";
-import { sendQuietly } from "./send";
+import { Roster } from "./roster";
+import { send, sendQuietly } from "./send";
+import type { Attachment } from "./socket-attachment";
 import { cleanText, TEXT_RULE } from "./text-rule";
-import {
-  countStrike,
-  loadAttachment,
-  saveAttachment,
-  takeSendSlot,
-  type Attachment,
-} from "./socket-attachment";
+import { readUpgrade, tooManySockets } from "./upgrade";
 
 export type { ChatMessage } from "./protocol";
 
@@ -43,9 +36,8 @@ export type PostOptions = { user: string; text: string };
  * timers, no pending promises), and nothing that must survive a sleep lives only in a field.
  */
 export class ChatRoom extends DurableObject<Env> {
-  /** A view rebuilt from the attachments on every wake; the attachments are the truth. */
-  readonly #attachments = new Map<WebSocket, Attachment>();
-  readonly #presence = new PresenceBatcher(() => this.#attachments.keys());
+  readonly #roster: Roster;
+  readonly #presence = new PresenceBatcher(() => this.#roster.sockets());
   readonly #history: ChatHistory;
   readonly #schema: Schema;
 
@@ -59,57 +51,28 @@ export class ChatRoom extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(
       new WebSocketRequestResponsePair("ping", "pong"),
     );
-    // In join order, so the online list keeps it. A socket that is already closing will get
-    // its webSocketClose next; it is no longer online.
-    const open = ctx
-      .getWebSockets()
-      .filter((ws) => ws.readyState === WebSocket.OPEN)
-      .flatMap((ws) => {
-        const attachment = loadAttachment(ws);
-        return attachment && !attachment.closedByRoom
-          ? [{ ws, attachment }]
-          : [];
-      })
-      .sort((a, b) => a.attachment.joinedAt - b.attachment.joinedAt);
-    for (const { ws, attachment } of open)
-      this.#attachments.set(ws, attachment);
+    this.#roster = new Roster(ctx.getWebSockets());
   }
 
   /** Only the WebSocket upgrade comes here; the Worker has already validated it. */
   override fetch(request: Request): Response {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return refuseUpgrade(426, "upgrade_required", "expected a WebSocket");
-    }
-    const query = new URL(request.url).searchParams;
-    const user = cleanUser(query.get("user"));
-    const afterParam = query.get("after");
-    const after = afterParam === null ? undefined : parseId(afterParam);
-    if (user === null || after === null) {
-      return refuseUpgrade(400, "invalid_request", "bad user or after");
-    }
+    const upgrade = readUpgrade(request);
+    if (upgrade instanceof Response) return upgrade;
+    const { user, after } = upgrade;
     const key = userKey(user);
-    const mine = this.#socketsOf(key);
-    if (mine.length >= MAX_SOCKETS_PER_USER) {
-      return refuseUpgrade(
-        429,
-        "too_many_connections",
-        `a user may hold at most ${MAX_SOCKETS_PER_USER} sockets in a room; close one first`,
-        { "Retry-After": "10" },
-      );
-    }
+    const mine = this.#roster.socketsOf(key);
+    if (mine.length >= MAX_SOCKETS_PER_USER) return tooManySockets();
     const { 0: client, 1: server } = new WebSocketPair();
     // Tags let a future feature find one user's sockets with getWebSockets(tag).
     this.ctx.acceptWebSocket(server, [`user:${key}`]);
     // A user already here keeps the display form they joined with: one name, one spelling.
     const shown = mine[0]?.user ?? user;
-    const attachment: Attachment = {
+    this.#roster.save(server, {
       user: shown,
       key,
       joinedAt: Date.now(),
       sentAt: [],
-    };
-    saveAttachment(server, attachment);
-    this.#attachments.set(server, attachment);
+    });
     const messages =
       after === undefined
         ? this.#page({ limit: WELCOME_MESSAGES })
@@ -117,7 +80,7 @@ export class ChatRoom extends DurableObject<Env> {
     send(server, {
       type: "welcome",
       user: shown,
-      online: this.#online(),
+      online: this.#roster.online(),
       messages,
     });
     // Presence is per user: only a user's first socket is a join.
@@ -126,47 +89,24 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
-    const attachment = this.#attachments.get(ws);
+    const attachment = this.#roster.get(ws);
     if (!attachment) return;
-    if (isOversized(message)) {
-      this.#closeByRoom(ws, attachment, 1009, "frames are limited to 64 KiB");
-      this.#leaveIfLast(attachment);
-      return;
-    }
-    const now = Date.now();
-    const strike = countStrike(attachment, now);
-    if (strike.over) {
-      this.#closeByRoom(
-        ws,
-        strike.attachment,
-        1008,
-        "kept sending after an error; reconnect and slow down",
-      );
-      this.#leaveIfLast(strike.attachment);
-      return;
-    }
-    const parsed = parseClientFrame(message);
-    if ("error" in parsed) {
-      this.#answerError(ws, strike.attachment, parsed.error, parsed.message);
-      return;
-    }
-    const others = this.#socketsOf(attachment.key).filter(
-      (a) => a !== attachment,
+    const verdict = judgeFrame(
+      message,
+      attachment,
+      () =>
+        this.#roster.socketsOf(attachment.key).filter((a) => a !== attachment),
+      Date.now(),
     );
-    const slot = takeSendSlot(strike.attachment, others, now);
-    if ("retryAfterMs" in slot) {
-      const seconds = Math.ceil(slot.retryAfterMs / 1000);
-      this.#answerError(
-        ws,
-        strike.attachment,
-        "rate_limited",
-        `too many messages; retry in ${seconds} s`,
-      );
-      return;
+    if ("close" in verdict) {
+      this.#roster.close(ws, verdict.attachment, verdict.close, verdict.reason);
+      this.#leaveIfLast(verdict.attachment);
+    } else if ("error" in verdict) {
+      this.#answerError(ws, verdict.attachment, verdict.error, verdict.message);
+    } else {
+      this.#roster.save(ws, verdict.attachment);
+      this.#publish(attachment.user, verdict.text);
     }
-    saveAttachment(ws, slot.attachment);
-    this.#attachments.set(ws, slot.attachment);
-    this.#publish(attachment.user, parsed.text);
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string) {
@@ -197,7 +137,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   info(): { online: number } {
-    return { online: this.#attachments.size };
+    return { online: this.#roster.size };
   }
 
   history(options: PageOptions = {}): { messages: ChatMessage[] } {
@@ -208,8 +148,8 @@ export class ChatRoom extends DurableObject<Env> {
   async destroy(): Promise<void> {
     this.#presence.clear();
     for (const ws of this.ctx.getWebSockets()) {
-      const attachment = this.#attachments.get(ws);
-      if (attachment) this.#closeByRoom(ws, attachment, 1001, "room deleted");
+      const attachment = this.#roster.get(ws);
+      if (attachment) this.#roster.close(ws, attachment, 1001, "room deleted");
     }
     await this.#schema.deleteAll();
   }
@@ -228,50 +168,22 @@ export class ChatRoom extends DurableObject<Env> {
     return message;
   }
 
-  /** To every open connection: the attachments map, which a close or the room's own close leaves. */
+  /** To every open connection: the roster, which a close or the room's own close leaves. */
   #broadcast(frame: ServerFrame): void {
     const data = JSON.stringify(frame);
-    for (const ws of this.#attachments.keys()) sendQuietly(ws, data);
-  }
-
-  /** Marked in the attachment first: the peer's answering close may arrive after a hibernation. */
-  #closeByRoom(
-    ws: WebSocket,
-    attachment: Attachment,
-    code: number,
-    reason: string,
-  ) {
-    saveAttachment(ws, { ...attachment, closedByRoom: true });
-    this.#attachments.delete(ws);
-    ws.close(code, reason);
+    for (const ws of this.#roster.sockets()) sendQuietly(ws, data);
   }
 
   #leave(ws: WebSocket): void {
-    const attachment = this.#attachments.get(ws);
-    if (!attachment) return;
-    this.#attachments.delete(ws);
-    this.#leaveIfLast(attachment);
+    const attachment = this.#roster.remove(ws);
+    if (attachment) this.#leaveIfLast(attachment);
   }
 
   /** Presence is per user: a leave only when the user's last socket has gone. */
   #leaveIfLast(attachment: Attachment): void {
-    if (this.#socketsOf(attachment.key).length === 0) {
+    if (this.#roster.socketsOf(attachment.key).length === 0) {
       this.#presence.left(attachment.user);
     }
-  }
-
-  /** The open sockets of one user (by name key), in join order. */
-  #socketsOf(key: string): Attachment[] {
-    return [...this.#attachments.values()].filter((a) => a.key === key);
-  }
-
-  /** Each user once, in the order they joined, as the first of their sockets shows them. */
-  #online(): string[] {
-    const seen = new Map<string, string>();
-    for (const { key, user } of this.#attachments.values()) {
-      if (!seen.has(key)) seen.set(key, user);
-    }
-    return [...seen.values()];
   }
 
   /** An error frame; the socket stays open, but its next frames count as strikes. */
@@ -281,23 +193,7 @@ export class ChatRoom extends DurableObject<Env> {
     code: ErrorCode,
     message: string,
   ): void {
-    const answered = { ...attachment, erroredAt: Date.now() };
-    saveAttachment(ws, answered);
-    this.#attachments.set(ws, answered);
+    this.#roster.save(ws, { ...attachment, erroredAt: Date.now() });
     send(ws, { type: "error", code, message });
   }
-}
-
-function send(ws: WebSocket, frame: ServerFrame): void {
-  ws.send(JSON.stringify(frame));
-}
-
-/** The answer to a fetch that is not a WebSocket upgrade the room can take. */
-function refuseUpgrade(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-) {
-  return Response.json(errorBody(code, message), { status, headers });
 }

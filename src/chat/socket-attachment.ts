@@ -1,5 +1,4 @@
 import { userKey } from "../identity/user-name";
-import { RATE_LIMIT, STRIKES } from "./protocol";
 
 /**
  * One connection's state. It lives in the socket's attachment (kept by the runtime while the
@@ -40,53 +39,5 @@ export function loadAttachment(ws: WebSocket): Attachment | null {
     ...(saved.strikes === undefined ? {} : { strikes: saved.strikes }),
     sentAt: saved.sentAt ?? [],
     closedByRoom: saved.closedByRoom ?? false,
-  };
-}
-
-/**
- * A sliding window per user: at most RATE_LIMIT.messages stored in any RATE_LIMIT.windowMs
- * across all of the user's sockets in the room (`others`: the user's other open sockets).
- * Returns the attachment with this send recorded, or how long until a slot frees up.
- */
-export function takeSendSlot(
-  attachment: Attachment,
-  others: Iterable<Attachment>,
-  now: number,
-): { attachment: Attachment } | { retryAfterMs: number } {
-  const since = now - RATE_LIMIT.windowMs;
-  const recent = attachment.sentAt.filter((sentAt) => sentAt > since);
-  const window = [...recent];
-  for (const other of others) {
-    for (const sentAt of other.sentAt) if (sentAt > since) window.push(sentAt);
-  }
-  if (window.length >= RATE_LIMIT.messages) {
-    window.sort((a, b) => a - b);
-    const freed = window[window.length - RATE_LIMIT.messages]!;
-    return { retryAfterMs: freed + RATE_LIMIT.windowMs - now };
-  }
-  return { attachment: { ...attachment, sentAt: [...recent, now] } };
-}
-
-/**
- * After an error answer, the frames that keep coming: returns the attachment with this frame
- * counted, and whether the socket has now sent more than STRIKES.frames of them in a window.
- */
-export function countStrike(
-  attachment: Attachment,
-  now: number,
-): { attachment: Attachment; over: boolean } {
-  if (
-    attachment.erroredAt === undefined ||
-    now - attachment.erroredAt > STRIKES.windowMs
-  ) {
-    return { attachment, over: false };
-  }
-  const strikes = [
-    ...(attachment.strikes ?? []).filter((at) => at > now - STRIKES.windowMs),
-    now,
-  ];
-  return {
-    attachment: { ...attachment, strikes },
-    over: strikes.length > STRIKES.frames,
   };
 }
