@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { writeLocalConfig } from "../../scripts/local-limits.ts";
-
-const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, "../..");
+import { REPO, runScript } from "./run-script.ts";
 
 test(
   "a deploy looser than production fails check:deploy, naming the target and what to fix",
@@ -28,16 +24,12 @@ test(
       delete config.env.staging.secrets;
       await writeFile(path, JSON.stringify(config));
 
-      const failure = await run(
-        process.execPath,
-        [join(REPO, "scripts/check-deploy.ts"), "--config", path],
-        { cwd: REPO, timeout: 280_000 },
-      ).then(
-        () => assert.fail("check:deploy passed a looser deploy"),
-        (error: { code: number; stdout: string; stderr: string }) => error,
+      const { code, output } = await runScript(
+        "check-deploy.ts",
+        "--config",
+        path,
       );
-      assert.equal(failure.code, 1, failure.stderr);
-      const output = failure.stdout + failure.stderr;
+      assert.equal(code, 1, output);
       assert.match(
         output,
         /✘ top level \(npm run deploy, Deploy button, Workers Builds\):\n(- .*\n)*- WRITE_LIMITER allows 100000 per 10 s, looser than production's 100 per 10 s\n(- .*\n)*- ADMIN_AUTH is "disabled", not "required"/,

@@ -2,32 +2,17 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { checkMigrations } from "../../scripts/migrations/check.ts";
+import { REPO, runScript } from "./run-script.ts";
 
 const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, "../..");
 const FIXTURES = join(REPO, "test/fixtures/migrations");
 
 /** The real command line, as `npm run check:migrations` runs it. */
-async function cli(
-  ...args: string[]
-): Promise<{ code: number; output: string }> {
-  const checker = join(REPO, "scripts/check-migrations.ts");
-  try {
-    const { stdout, stderr } = await run(process.execPath, [checker, ...args], {
-      cwd: REPO,
-      timeout: 120_000,
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout: string; stderr: string };
-    if (typeof failed.code !== "number") throw error;
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runScript("check-migrations.ts", ...args);
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   const identity = ["-c", "user.name=test", "-c", "user.email=test@example"];

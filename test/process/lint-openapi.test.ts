@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, "../..");
-const LINTER = join(REPO, "scripts/lint-openapi.ts");
+import { runScript } from "./run-script.ts";
 
 type Operation = {
   operationId?: string;
@@ -19,21 +14,7 @@ type Operation = {
 type Document = { paths: Record<string, Record<string, Operation>> };
 
 /** The real command line, as `npm run check:openapi` runs it. */
-async function lint(
-  ...args: string[]
-): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [LINTER, ...args], {
-      cwd: REPO,
-      timeout: 120_000,
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout: string; stderr: string };
-    if (typeof failed.code !== "number") throw error;
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
-}
+const lint = (...args: string[]) => runScript("lint-openapi.ts", ...args);
 
 describe("the OpenAPI linter in npm run check", () => {
   let dir: string;
