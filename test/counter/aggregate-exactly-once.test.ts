@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
-import { ADMIN, api, uniqueName } from "../helpers/http";
+import { asAdmin, uniqueName } from "../helpers/http";
 import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
@@ -12,10 +12,9 @@ import {
   runSweep,
   SHARDS,
   shardStub,
-  storedIn,
   writeShard,
 } from "../helpers/sharded";
-import { NOTHING_STORED } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 useFrozenClock();
 
@@ -161,10 +160,7 @@ describe("deleting a sharded counter", () => {
     await writeShard(counter, 5, 4); // armed, not yet reported
     const late = { counter, shard: 5, total: 6, through: Date.now() };
 
-    const res = await api(`/api/sharded-counters/${counter}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await asAdmin("DELETE", `/api/sharded-counters/${counter}`);
     expect(res.status).toBe(204);
     for (let index = 0; index < SHARDS; index++)
       expect(await storedIn(shardStub(counter, index))).toEqual(NOTHING_STORED);
@@ -184,10 +180,7 @@ describe("deleting a sharded counter", () => {
     const counter = uniqueName("gone");
     await writeShard(counter, 6, 9);
     expect(await settle(expect, counter)).toBe(9);
-    const res = await api(`/api/sharded-counters/${counter}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await asAdmin("DELETE", `/api/sharded-counters/${counter}`);
     expect(res.status).toBe(204);
     await writeShard(counter, 6, 2);
     expect(await settle(expect, counter)).toBe(2);

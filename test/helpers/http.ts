@@ -9,6 +9,11 @@ export function api(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`https://example.com${path}`, init));
 }
 
+/** Calls the Worker as the admin, with no body. */
+export function asAdmin(method: string, path: string): Promise<Response> {
+  return api(path, { method, headers: ADMIN });
+}
+
 export function postJson(
   path: string,
   body: unknown,

@@ -3,7 +3,6 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { ShardedBody } from "../../src/counter/schemas";
 import { shardCount, shardName } from "../../src/counter/shards";
 import { api } from "./http";
-import { storedState } from "./storage";
 
 /** The shard count the suite runs with (wrangler.jsonc's SHARD_COUNT). */
 export const SHARDS = shardCount(env);
@@ -49,8 +48,4 @@ export async function readSharded(
 
 export function alarmOf(stub: DurableObjectStub): Promise<number | null> {
   return runInDurableObject(stub, (_, state) => state.storage.getAlarm());
-}
-
-export function storedIn(stub: DurableObjectStub) {
-  return runInDurableObject(stub, (_, state) => storedState(state.storage));
 }

@@ -21,6 +21,11 @@ export async function storedState(storage: DurableObjectStorage) {
   };
 }
 
+/** What the object behind `stub` holds now, read from inside it. */
+export function storedIn(stub: DurableObjectStub) {
+  return runInDurableObject(stub, (_, state) => storedState(state.storage));
+}
+
 /**
  * A counter holding `value`, set straight in its table: values no API call can reach in a test.
  * Its first write creates the table, as on any never-written counter.

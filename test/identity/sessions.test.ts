@@ -1,6 +1,6 @@
-import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { userKey } from "../../src/identity/user-name";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 import { env } from "cloudflare:workers";
 import { app } from "../../src/app";
 import {
@@ -227,9 +227,7 @@ describe("the mint route", () => {
     );
     expect(res.status).toBe(503);
     const stub = env.NAME_HOLD.getByName(userKey(user));
-    expect(
-      await runInDurableObject(stub, (_, state) => storedState(state.storage)),
-    ).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 });
 

@@ -5,16 +5,11 @@ import { ChatRoom } from "../../src/chat/chat-room";
 import { Counter } from "../../src/counter/counter";
 import { Scheduler } from "../../src/scheduler/scheduler";
 import { ChatClient, loadWorker, roomStub } from "../helpers/chat-client";
-import { ADMIN, api, uniqueName } from "../helpers/http";
+import { ADMIN, api, asAdmin, uniqueName } from "../helpers/http";
 import { meterSql } from "../helpers/sql-meter";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 beforeAll(loadWorker, 60_000);
-
-/** What the object behind `stub` holds now, read from inside it. */
-function stored(stub: DurableObjectStub) {
-  return runInDurableObject(stub, (_, state) => storedState(state.storage));
-}
 
 async function getJson(path: string, headers: Record<string, string> = {}) {
   const res = await api(path, { headers });
@@ -32,7 +27,7 @@ describe("a first read of a never-written object stores nothing", () => {
       status: 200,
       body: { name, value: 0 },
     });
-    expect(await stored(env.COUNTER.getByName(name))).toEqual(NOTHING_STORED);
+    expect(await storedIn(env.COUNTER.getByName(name))).toEqual(NOTHING_STORED);
   });
 
   it("leaves every shard and the aggregate of a sharded read empty", async ({
@@ -45,10 +40,10 @@ describe("a first read of a never-written object stores nothing", () => {
     }
     for (let shard = 0; shard < 8; shard++) {
       const stub = env.COUNTER.getByName(`${name}:shard:${shard}`);
-      expect(await stored(stub), `shard ${shard}`).toEqual(NOTHING_STORED);
+      expect(await storedIn(stub), `shard ${shard}`).toEqual(NOTHING_STORED);
     }
     const aggregate = env.COUNTER_AGGREGATE.getByName(name);
-    expect(await stored(aggregate), "aggregate").toEqual(NOTHING_STORED);
+    expect(await storedIn(aggregate), "aggregate").toEqual(NOTHING_STORED);
   });
 
   it("answers a room, its history and a WebSocket welcome with nothing stored", async ({
@@ -65,7 +60,7 @@ describe("a first read of a never-written object stores nothing", () => {
     });
     const { client, welcome } = await ChatClient.join(expect, room, "ada");
     expect(welcome).toMatchObject({ online: ["ada"], messages: [] });
-    expect(await stored(roomStub(room))).toEqual(NOTHING_STORED);
+    expect(await storedIn(roomStub(room))).toEqual(NOTHING_STORED);
     client.ws.close(1000, "bye");
   });
 
@@ -80,19 +75,13 @@ describe("a first read of a never-written object stores nothing", () => {
     });
     const id = crypto.randomUUID();
     expect((await getJson(`${base}/${id}`, ADMIN)).status).toBe(404);
-    const cancel = await api(`${base}/${id}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const cancel = await asAdmin("DELETE", `${base}/${id}`);
     expect(cancel.status).toBe(404);
-    const retry = await api(`${base}/${id}/retry`, {
-      method: "POST",
-      headers: ADMIN,
-    });
+    const retry = await asAdmin("POST", `${base}/${id}/retry`);
     expect(retry.status).toBe(404);
     const stub = env.SCHEDULER.getByName(name);
     await evictDurableObject(stub);
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("stores nothing for a write the object refuses", async ({ expect }) => {
@@ -102,11 +91,11 @@ describe("a first read of a never-written object stores nothing", () => {
       action: { type: "counter.increment", counter: "c", by: 1 },
     });
     expect(refused).toMatchObject({ failure: { code: "invalid_request" } });
-    expect(await stored(scheduler)).toEqual(NOTHING_STORED);
+    expect(await storedIn(scheduler)).toEqual(NOTHING_STORED);
     const room = roomStub(uniqueName("probe"));
     const bad = await room.post({ user: " ", text: "hi" });
     expect(bad).toMatchObject({ failure: { code: "invalid_request" } });
-    expect(await stored(room)).toEqual(NOTHING_STORED);
+    expect(await storedIn(room)).toEqual(NOTHING_STORED);
   });
 });
 
@@ -117,7 +106,7 @@ describe("rows a never-written object reads and writes to wake and answer", () =
       meterSql(state.storage, () => new Counter(state, env).get()),
     );
     expect(cost).toMatchObject({ result: { value: 0 }, rowsWritten: 0 });
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("writes no row for a room's wake, info and history", async ({
@@ -134,7 +123,7 @@ describe("rows a never-written object reads and writes to wake and answer", () =
       result: [{ online: 0 }, { messages: [] }],
       rowsWritten: 0,
     });
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("writes no row for a scheduler's wake, alarm repair, list and get", async ({
@@ -151,6 +140,6 @@ describe("rows a never-written object reads and writes to wake and answer", () =
     );
     expect(cost.rowsWritten).toBe(0);
     expect(cost.result[0]).toEqual({ events: [], next: null });
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 });

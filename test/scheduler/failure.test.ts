@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { MAX_VALUE } from "../../src/counter/counter";
 import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/limits";
-import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
+import { asAdmin, errorCode, uniqueName } from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
 import * as sched from "../helpers/scheduler";
 
@@ -15,10 +15,7 @@ async function nearlyFullCounter(): Promise<string> {
 }
 
 function retry(scheduler: string, id: string): Promise<Response> {
-  return api(`/api/schedulers/${scheduler}/events/${id}/retry`, {
-    method: "POST",
-    headers: ADMIN,
-  });
+  return asAdmin("POST", `/api/schedulers/${scheduler}/events/${id}/retry`);
 }
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.

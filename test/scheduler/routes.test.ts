@@ -1,5 +1,5 @@
 import { describe, it, type ExpectStatic } from "vitest";
-import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
+import { ADMIN, api, asAdmin, errorCode, uniqueName } from "../helpers/http";
 import {
   advanceTo,
   alarmOf,
@@ -114,10 +114,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     expect(repeat.status).toBe(200);
     expect(await repeat.json()).toMatchObject({ id: done.id, status: "done" });
 
-    const cancelled = await api(eventPath(name, done.id), {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const cancelled = await asAdmin("DELETE", eventPath(name, done.id));
     expect(cancelled.status).toBe(204);
     const fresh = await schedule(name, { delay: 5, key: "k", action });
     expect(fresh.status).toBe(201);
