@@ -1,5 +1,5 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
 import { asAdmin, uniqueName } from "../helpers/http";
@@ -8,6 +8,7 @@ import {
   aggregateStub,
   alarmOf,
   readSharded,
+  reportAndSweep,
   runShardAlarms,
   runSweep,
   SHARDS,
@@ -18,17 +19,9 @@ import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 useFrozenClock();
 
-type Expect = Parameters<typeof advanceTo>[0];
-
 /** Reports, then sweeps, each at the time it is armed for; answers the aggregate's value. */
-async function settle(expect: Expect, counter: string): Promise<number> {
-  advanceTo(expect, Date.now() + REPORT_DELAY_MS);
-  await runShardAlarms(counter);
-  const sweepAt = await alarmOf(aggregateStub(counter));
-  if (sweepAt !== null) {
-    advanceTo(expect, Math.max(sweepAt, Date.now()));
-    await runSweep(counter);
-  }
+async function settle(expect: ExpectStatic, counter: string): Promise<number> {
+  await reportAndSweep(expect, counter);
   const read = await aggregateStub(counter).read({});
   expect(read, "the aggregate answers by itself").not.toBeNull();
   return read!.value;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { Counter } from "../../src/counter/counter";
 import type { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
@@ -10,8 +10,8 @@ import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
   alarmOf,
+  reportAndSweep,
   runShardAlarms,
-  runSweep,
   SHARDS,
   shardStub,
   writeShard,
@@ -51,15 +51,9 @@ function asAlarm<O extends { alarm(): Promise<void> }>(
 }
 
 /** A counter whose aggregate has swept once, so reads come from it. */
-async function settled(
-  expect: Parameters<typeof advanceTo>[0],
-  counter: string,
-): Promise<void> {
+async function settled(expect: ExpectStatic, counter: string): Promise<void> {
   await writeShard(counter, 0, 1);
-  advanceTo(expect, Date.now() + REPORT_DELAY_MS);
-  await runShardAlarms(counter);
-  advanceTo(expect, (await alarmOf(aggregateStub(counter)))!);
-  await runSweep(counter);
+  expect(await reportAndSweep(expect, counter)).toBe(true);
 }
 
 describe("rows per sharded-counter operation", () => {

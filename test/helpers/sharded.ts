@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import type { ExpectStatic } from "vitest";
+import { REPORT_DELAY_MS } from "../../src/counter/reporting";
 import type { ShardedBody } from "../../src/counter/schemas";
 import { shardCount, shardName } from "../../src/counter/shards";
+import { advanceTo } from "./clock";
 import { api } from "./http";
 
 /** The shard count the suite runs with (wrangler.jsonc's SHARD_COUNT). */
@@ -35,6 +38,22 @@ export async function runShardAlarms(counter: string): Promise<number> {
 /** Runs the aggregate's sweep, if one is armed. */
 export function runSweep(counter: string): Promise<boolean> {
   return runDurableObjectAlarm(aggregateStub(counter));
+}
+
+/**
+ * The shards' reports, then the aggregate's sweep if one is armed, each at the time it is armed
+ * for (under the frozen clock); answers whether a sweep ran.
+ */
+export async function reportAndSweep(
+  expect: ExpectStatic,
+  counter: string,
+): Promise<boolean> {
+  advanceTo(expect, Date.now() + REPORT_DELAY_MS);
+  await runShardAlarms(counter);
+  const sweepAt = await alarmOf(aggregateStub(counter));
+  if (sweepAt === null) return false;
+  advanceTo(expect, Math.max(sweepAt, Date.now()));
+  return runSweep(counter);
 }
 
 export async function readSharded(
