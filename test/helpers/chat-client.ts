@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { listDurableObjectIds } from "cloudflare:test";
 import type { ExpectStatic } from "vitest";
 import type { ChatMessage as Message } from "../../src/chat/protocol";
 
@@ -35,6 +36,13 @@ export async function loadWorker(): Promise<void> {
   const res = await exports.default.fetch("https://example.com/api/health");
   // A hook has no test `expect`; throwing fails every test of the file the same way.
   if (res.status !== 200) throw new Error(`health answered ${res.status}`);
+}
+
+/** Whether the room's object was ever created (it writes its schema when it wakes). */
+export async function roomExists(room: string): Promise<boolean> {
+  const id = env.CHAT_ROOM.idFromName(room);
+  const ids = await listDurableObjectIds(env.CHAT_ROOM);
+  return ids.some((each) => each.equals(id));
 }
 
 export function upgrade(

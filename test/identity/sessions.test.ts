@@ -16,14 +16,18 @@ import {
   withoutCredentials,
 } from "../../src/identity/identity";
 import { SESSION } from "../../src/identity/session-token";
-import { loadWorker, roomName, storedMessages } from "../helpers/chat-client";
+import {
+  loadWorker,
+  roomExists,
+  roomName,
+  storedMessages,
+} from "../helpers/chat-client";
 import { ADMIN, errorCode } from "../helpers/http";
 import {
   bearer,
   callAs,
   mint,
   postMessage,
-  roomExists,
   upgradeAs,
   VERIFIED,
 } from "../helpers/identity";
