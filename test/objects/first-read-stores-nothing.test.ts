@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { ChatRoom } from "../../src/chat/chat-room";
 import { Counter } from "../../src/counter/counter";
 import { Scheduler } from "../../src/scheduler/scheduler";
 import { ChatClient, loadWorker, roomStub } from "../helpers/chat-client";
 import { ADMIN, api, asAdmin, uniqueName } from "../helpers/http";
-import { meterSql } from "../helpers/sql-meter";
+import { meterIn } from "../helpers/sql-meter";
 import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 beforeAll(loadWorker, 60_000);
@@ -102,8 +102,8 @@ describe("a first read of a never-written object stores nothing", () => {
 describe("rows a never-written object reads and writes to wake and answer", () => {
   it("writes no row for a counter's wake and get", async ({ expect }) => {
     const stub = env.COUNTER.getByName(uniqueName("probe"));
-    const cost = await runInDurableObject(stub, (_: Counter, state) =>
-      meterSql(state.storage, () => new Counter(state, env).get()),
+    const cost = await meterIn(stub, (_: Counter, state) =>
+      new Counter(state, env).get(),
     );
     expect(cost).toMatchObject({ result: { value: 0 }, rowsWritten: 0 });
     expect(await storedIn(stub)).toEqual(NOTHING_STORED);
@@ -113,12 +113,10 @@ describe("rows a never-written object reads and writes to wake and answer", () =
     expect,
   }) => {
     const stub = roomStub(uniqueName("probe"));
-    const cost = await runInDurableObject(stub, (_: ChatRoom, state) =>
-      meterSql(state.storage, () => {
-        const room = new ChatRoom(state, env);
-        return [room.info(), room.history({ limit: 10 })];
-      }),
-    );
+    const cost = await meterIn(stub, (_: ChatRoom, state) => {
+      const room = new ChatRoom(state, env);
+      return [room.info(), room.history({ limit: 10 })];
+    });
     expect(cost).toMatchObject({
       result: [{ online: 0 }, { messages: [] }],
       rowsWritten: 0,
@@ -130,14 +128,12 @@ describe("rows a never-written object reads and writes to wake and answer", () =
     expect,
   }) => {
     const stub = env.SCHEDULER.getByName(uniqueName("probe"));
-    const cost = await runInDurableObject(stub, (_: Scheduler, state) =>
-      meterSql(state.storage, async () => {
-        const scheduler = new Scheduler(state, env);
-        // The constructor's alarm repair runs under blockConcurrencyWhile; wait for it.
-        await state.blockConcurrencyWhile(async () => {});
-        return [scheduler.list({}), scheduler.get({ id: "x" })];
-      }),
-    );
+    const cost = await meterIn(stub, async (_: Scheduler, state) => {
+      const scheduler = new Scheduler(state, env);
+      // The constructor's alarm repair runs under blockConcurrencyWhile; wait for it.
+      await state.blockConcurrencyWhile(async () => {});
+      return [scheduler.list({}), scheduler.get({ id: "x" })];
+    });
     expect(cost.rowsWritten).toBe(0);
     expect(cost.result[0]).toEqual({ events: [], next: null });
     expect(await storedIn(stub)).toEqual(NOTHING_STORED);
