@@ -9,13 +9,19 @@ function counter() {
   return env.COUNTER.getByName(uniqueName("cost"));
 }
 
+/** A counter written once: its tables exist and it holds 1. */
+async function writtenOnce() {
+  const stub = counter();
+  await stub.increment({});
+  return stub;
+}
+
 describe("rows per counter operation", () => {
   it("writes at most one row per increment without an idempotency key", async ({
     expect,
   }) => {
-    const stub = counter();
-    await stub.increment({});
-    const cost = await meterIn(stub, (instance: Counter) =>
+    const stub = await writtenOnce();
+    const cost = await meterIn(stub, (instance) =>
       instance.increment({ by: 2 }),
     );
     expect(cost.result).toEqual({ value: 3 });
@@ -26,19 +32,18 @@ describe("rows per counter operation", () => {
   it("writes at most three rows per increment with an idempotency key, and none on a replay", async ({
     expect,
   }) => {
-    const stub = counter();
-    await stub.increment({});
-    const first = await meterIn(stub, (instance: Counter) =>
+    const stub = await writtenOnce();
+    const first = await meterIn(stub, (instance) =>
       instance.increment({ idempotencyKey: "k1" }),
     );
     expect(first.rowsWritten).toBeLessThanOrEqual(3);
-    const replay = await meterIn(stub, (instance: Counter) =>
+    const replay = await meterIn(stub, (instance) =>
       instance.increment({ idempotencyKey: "k1" }),
     );
     expect(replay.result).toEqual({ value: 2 });
     expect(replay.rowsWritten).toBe(0);
     expect(replay.rowsRead).toBeLessThanOrEqual(1);
-    const reused = await meterIn(stub, (instance: Counter) =>
+    const reused = await meterIn(stub, (instance) =>
       instance.decrement({ idempotencyKey: "k1" }),
     );
     expect(reused.result).toMatchObject({
@@ -68,17 +73,15 @@ describe("rows per counter operation", () => {
   });
 
   it("reads one row to answer a get", async ({ expect }) => {
-    const stub = counter();
-    await stub.increment({});
-    const cost = await meterIn(stub, (instance: Counter) => instance.get());
+    const stub = await writtenOnce();
+    const cost = await meterIn(stub, (instance) => instance.get());
     expect(cost).toMatchObject({ statements: 1, rowsRead: 1, rowsWritten: 0 });
   });
 
   it("costs one statement to wake with a current schema", async ({
     expect,
   }) => {
-    const stub = counter();
-    await stub.increment({});
+    const stub = await writtenOnce();
     await evictDurableObject(stub);
     // The constructor runs before the callback, so measure a fresh construction directly.
     const cost = await meterIn(

@@ -45,6 +45,10 @@ export async function roomExists(room: string): Promise<boolean> {
   return ids.some((each) => each.equals(id));
 }
 
+/** The message ids `from` to `to`, both included. */
+export const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 export function upgrade(
   path: string,
   headers: Record<string, string> = {},
