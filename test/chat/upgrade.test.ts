@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, it, type ExpectStatic } from "vitest";
-import { errorCode } from "../helpers/http";
+import { expectError } from "../helpers/http";
 import {
   loadWorker,
   roomExists,
@@ -17,8 +17,7 @@ async function expectRejected(
   code: string,
   room: string,
 ) {
-  expect(res.status).toBe(status);
-  expect(await errorCode(res)).toBe(code);
+  await expectError(expect, res, status, code);
   expect(await roomExists(room)).toBe(false);
 }
 
@@ -93,8 +92,7 @@ describe("the WebSocket upgrade route", () => {
 
   it("rejects a bad room name with invalid_name", async ({ expect }) => {
     const res = await upgrade("/api/rooms/bad.name/websocket?user=ada");
-    expect(res.status).toBe(400);
-    expect(await errorCode(res)).toBe("invalid_name");
+    await expectError(expect, res, 400, "invalid_name");
   });
 
   it("opens a socket from the Worker's own origin, from no origin, and with a location hint", async ({

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { IDEMPOTENCY_WINDOW_MS } from "../../src/counter/counter";
-import { api, errorCode, postJson, uniqueName } from "../helpers/http";
+import { api, expectError, postJson, uniqueName } from "../helpers/http";
 
 const step = (
   operation: "increment" | "decrement",
@@ -45,8 +45,7 @@ describe("Idempotency-Key on counter writes", () => {
       value: 1,
     });
     const reused = await increment(counter, "k-1", 50);
-    expect(reused.status).toBe(422);
-    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    await expectError(expect, reused, 422, "idempotency_key_reused");
     expect(await valueOf(counter)).toBe(1);
   });
 
@@ -56,8 +55,7 @@ describe("Idempotency-Key on counter writes", () => {
     const counter = uniqueName("idem");
     await increment(counter, "k-1", 1);
     const reused = await step("decrement", counter, "k-1", { by: 1 });
-    expect(reused.status).toBe(422);
-    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    await expectError(expect, reused, 422, "idempotency_key_reused");
     expect(await valueOf(counter)).toBe(1);
   });
 
@@ -101,8 +99,7 @@ describe("Idempotency-Key on counter writes", () => {
       );
     expect((await send(2)).status).toBe(200);
     const reused = await send(7);
-    expect(reused.status).toBe(422);
-    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    await expectError(expect, reused, 422, "idempotency_key_reused");
     expect(
       await (await api(`/api/sharded-counters/${counter}`)).json(),
     ).toMatchObject({ value: 2 });

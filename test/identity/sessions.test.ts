@@ -22,7 +22,7 @@ import {
   roomName,
   storedMessages,
 } from "../helpers/chat-client";
-import { ADMIN, errorCode } from "../helpers/http";
+import { ADMIN, expectError } from "../helpers/http";
 import {
   bearer,
   callAs,
@@ -210,8 +210,7 @@ describe("the mint route", () => {
     const errors = vi.spyOn(console, "error");
     for (const SESSION_SECRET of ["", "too-short"]) {
       const res = await mintAs({ user: "ada" }, ADMIN, { SESSION_SECRET });
-      expect(res.status).toBe(503);
-      expect(await errorCode(res)).toBe("unavailable");
+      await expectError(expect, res, 503, "unavailable");
     }
     expect(errors.mock.calls.join("\n")).toMatch(/identity_misconfigured/);
   });
@@ -258,8 +257,7 @@ describe("a misconfigured identity fails closed", () => {
         ),
         await upgradeAs(room, "ada", bearer(token), config),
       ]) {
-        expect(res.status).toBe(503);
-        expect(await errorCode(res)).toBe("unavailable");
+        await expectError(expect, res, 503, "unavailable");
       }
       expect(await roomExists(room)).toBe(false);
     },

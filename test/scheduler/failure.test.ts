@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { MAX_VALUE } from "../../src/counter/counter";
 import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/limits";
-import { asAdmin, errorCode, uniqueName } from "../helpers/http";
+import { asAdmin, expectError, uniqueName } from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
 import * as sched from "../helpers/scheduler";
 
@@ -126,8 +126,7 @@ describe("failing events", { timeout: 30_000 }, () => {
       action: sched.increment(uniqueName("c")),
     });
     const notDead = await retry(name, pending.id);
-    expect(notDead.status).toBe(409);
-    expect(await errorCode(notDead)).toBe("not_dead");
+    await expectError(expect, notDead, 409, "not_dead");
     expect(await sched.eventOf(expect, name, pending.id)).toEqual(pending);
 
     const done = await sched.dueNow(
@@ -137,13 +136,11 @@ describe("failing events", { timeout: 30_000 }, () => {
     );
     await sched.runAlarm(name);
     const doneRetry = await retry(name, done.id);
-    expect(doneRetry.status).toBe(409);
-    expect(await errorCode(doneRetry)).toBe("not_dead");
+    await expectError(expect, doneRetry, 409, "not_dead");
     expect((await sched.eventOf(expect, name, done.id)).status).toBe("done");
 
     const missing = await retry(name, crypto.randomUUID());
-    expect(missing.status).toBe(404);
-    expect(await errorCode(missing)).toBe("not_found");
+    await expectError(expect, missing, 404, "not_found");
   });
 
   it("sends a cron event to dead after 8 failed attempts at one occurrence", async ({

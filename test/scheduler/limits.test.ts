@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { DONE_RETENTION_MS, MAX_PENDING } from "../../src/scheduler/limits";
 import type { Scheduler } from "../../src/scheduler/scheduler";
-import { ADMIN, api, asAdmin, errorCode, uniqueName } from "../helpers/http";
+import { ADMIN, api, asAdmin, expectError, uniqueName } from "../helpers/http";
 import {
   advanceTo,
   countByStatus,
@@ -61,8 +61,7 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     });
 
     const over = await schedule(name, { delay: 60, action });
-    expect(over.status).toBe(409);
-    expect(await errorCode(over)).toBe("limit_exceeded");
+    await expectError(expect, over, 409, "limit_exceeded");
     const cron = await schedule(name, { cron: "* * * * *", action });
     expect(cron.status).toBe(409);
     expect(await countByStatus(name)).toEqual({
@@ -91,8 +90,7 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
       "POST",
       `/api/schedulers/${name}/events/dead-1/retry`,
     );
-    expect(res.status).toBe(409);
-    expect(await errorCode(res)).toBe("limit_exceeded");
+    await expectError(expect, res, 409, "limit_exceeded");
     expect(await countByStatus(name)).toEqual({
       pending: MAX_PENDING,
       dead: 1,
