@@ -36,28 +36,25 @@ describe("Idempotency-Key on counter writes", () => {
     });
   });
 
-  it("refuses a key reused with another body and changes nothing", async ({
-    expect,
-  }) => {
-    const counter = uniqueName("idem");
-    expect(await (await increment(counter, "k-1", 1)).json()).toEqual({
-      name: counter,
-      value: 1,
-    });
-    const reused = await increment(counter, "k-1", 50);
-    await expectError(expect, reused, 422, "idempotency_key_reused");
-    expect(await valueOf(counter)).toBe(1);
-  });
-
-  it("refuses a key reused for the other operation and changes nothing", async ({
-    expect,
-  }) => {
-    const counter = uniqueName("idem");
-    await increment(counter, "k-1", 1);
-    const reused = await step("decrement", counter, "k-1", { by: 1 });
-    await expectError(expect, reused, 422, "idempotency_key_reused");
-    expect(await valueOf(counter)).toBe(1);
-  });
+  it.for<[string, (counter: string) => Promise<Response>]>([
+    ["with another body", (counter) => increment(counter, "k-1", 50)],
+    [
+      "for the other operation",
+      (counter) => step("decrement", counter, "k-1", { by: 1 }),
+    ],
+  ])(
+    "refuses a key reused %s and changes nothing",
+    async ([, reuse], { expect }) => {
+      const counter = uniqueName("idem");
+      expect(await (await increment(counter, "k-1", 1)).json()).toEqual({
+        name: counter,
+        value: 1,
+      });
+      const reused = await reuse(counter);
+      await expectError(expect, reused, 422, "idempotency_key_reused");
+      expect(await valueOf(counter)).toBe(1);
+    },
+  );
 
   it("keeps refusing a reused key and still replays the first request", async ({
     expect,
