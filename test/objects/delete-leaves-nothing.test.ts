@@ -3,7 +3,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { ChatClient } from "../helpers/chat-client";
 import { api, asAdmin, postJson, uniqueName } from "../helpers/http";
-import { NOTHING_STORED, storedIn } from "../helpers/storage";
+import { newCounter, NOTHING_STORED, storedIn } from "../helpers/storage";
 
 async function valueOf(name: string): Promise<unknown> {
   return (await api(`/api/counters/${name}`)).json();
@@ -13,8 +13,7 @@ describe("admin DELETE leaves nothing, so the platform can drop the object", () 
   it("deletes a counter's tables, rows and pruning alarm, and a read after stores nothing", async ({
     expect,
   }) => {
-    const name = uniqueName("gone");
-    const stub = env.COUNTER.getByName(name);
+    const { name, stub } = newCounter("gone");
     await stub.increment({ by: 3, idempotencyKey: "k" });
     expect((await storedIn(stub)).alarm).not.toBeNull();
     expect((await asAdmin("DELETE", `/api/counters/${name}`)).status).toBe(204);
@@ -26,8 +25,7 @@ describe("admin DELETE leaves nothing, so the platform can drop the object", () 
   it("starts a deleted counter over on the same live instance, and after a restart", async ({
     expect,
   }) => {
-    const name = uniqueName("again");
-    const stub = env.COUNTER.getByName(name);
+    const { name, stub } = newCounter("again");
     await stub.increment({ by: 5, idempotencyKey: "k" });
     expect((await asAdmin("DELETE", `/api/counters/${name}`)).status).toBe(204);
     // The key was deleted with everything else: the same key applies again.

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { asAdmin, uniqueName } from "../helpers/http";
-import { NOTHING_STORED, storedIn } from "../helpers/storage";
+import { newCounter, NOTHING_STORED, storedIn } from "../helpers/storage";
 import { SCHEDULER_SCHEMA } from "../../src/scheduler/store";
 
 // What the code before "tables on first write" left in every object it woke, a read included:
@@ -31,8 +31,7 @@ describe("objects the previous code wrote keep working", () => {
   it("reads, updates and deletes a counter that holds a value", async ({
     expect,
   }) => {
-    const name = uniqueName("legacy");
-    const stub = env.COUNTER.getByName(name);
+    const { name, stub } = newCounter("legacy");
     await asLegacy(stub, [
       LEGACY_LEDGER,
       LEGACY_COUNTER,
