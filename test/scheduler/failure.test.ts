@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { MAX_VALUE } from "../../src/counter/counter";
 import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/limits";
 import { asAdmin, expectError, uniqueName } from "../helpers/http";
@@ -14,6 +14,14 @@ async function nearlyFullCounter(): Promise<string> {
   return counter;
 }
 
+/** An event due now on a new scheduler, whose every run fails: it adds 2 to `counter`. */
+async function failingEvent(expect: ExpectStatic) {
+  const { name } = sched.newScheduler();
+  const counter = await nearlyFullCounter();
+  const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+  return { name, counter, event };
+}
+
 function retry(scheduler: string, id: string): Promise<Response> {
   return asAdmin("POST", `/api/schedulers/${scheduler}/events/${id}/retry`);
 }
@@ -23,9 +31,7 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("back off from about 1 s, doubling, and die after 8 attempts with lastError", async ({
     expect,
   }) => {
-    const { name } = sched.newScheduler();
-    const counter = await nearlyFullCounter();
-    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+    const { name, counter, event } = await failingEvent(expect);
     let latest: sched.ScheduledEvent = event;
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       sched.advanceTo(expect, latest.runAt);
@@ -83,9 +89,7 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("revives a dead event with retry: pending, due now, and it then runs", async ({
     expect,
   }) => {
-    const { name } = sched.newScheduler();
-    const counter = await nearlyFullCounter();
-    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+    const { name, counter, event } = await failingEvent(expect);
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       sched.advanceTo(
         expect,
