@@ -1,8 +1,7 @@
 import { exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { ADMIN, errorCode, postJson } from "../helpers/http";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 import {
   ChatClient,
   closeOf,
@@ -37,10 +36,7 @@ describe("deleting a room", () => {
     expect((await closeOf(ada)).code).toBe(1001);
     expect((await closeOf(grace)).code).toBe(1001);
 
-    const left = await runInDurableObject(roomStub(room), (_, state) =>
-      storedState(state.storage),
-    );
-    expect(left).toEqual(NOTHING_STORED);
+    expect(await storedIn(roomStub(room))).toEqual(NOTHING_STORED);
     expect(await storedMessages(expect, room)).toEqual([]);
     expect(await roomStub(room).info()).toEqual({ online: 0 });
   });

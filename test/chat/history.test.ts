@@ -8,6 +8,7 @@ import {
   loadWorker,
   roomName,
   roomStub,
+  range,
   type Message,
   adaAndGrace,
 } from "../helpers/chat-client";
@@ -40,8 +41,15 @@ async function page(
   return messages.map((m) => m.id);
 }
 
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+/** The ids of the messages a socket joining as "grace" is welcomed with. */
+async function welcomeIds(
+  expect: ExpectStatic,
+  room: string,
+  after?: number,
+): Promise<number[]> {
+  const { welcome } = await ChatClient.join(expect, room, "grace", after);
+  return (welcome.messages as Message[]).map((m) => m.id);
+}
 
 describe("history paging", () => {
   it("pages backwards with before, oldest first within a page", async ({
@@ -99,28 +107,9 @@ describe("history paging", () => {
     expect,
   }) => {
     const room = await roomWith(expect, 260);
-    const { welcome } = await ChatClient.join(expect, room, "grace");
-    expect((welcome.messages as Message[]).map((m) => m.id)).toEqual(
-      range(211, 260),
-    );
-    const { welcome: caughtUp } = await ChatClient.join(
-      expect,
-      room,
-      "grace",
-      250,
-    );
-    expect((caughtUp.messages as Message[]).map((m) => m.id)).toEqual(
-      range(251, 260),
-    );
-    const { welcome: farBehind } = await ChatClient.join(
-      expect,
-      room,
-      "grace",
-      10,
-    );
-    expect((farBehind.messages as Message[]).map((m) => m.id)).toEqual(
-      range(11, 210),
-    );
+    expect(await welcomeIds(expect, room)).toEqual(range(211, 260));
+    expect(await welcomeIds(expect, room, 250)).toEqual(range(251, 260));
+    expect(await welcomeIds(expect, room, 10)).toEqual(range(11, 210));
   });
 
   it("misses nothing across a reconnect with after=<last id seen>", async ({

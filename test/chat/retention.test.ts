@@ -9,7 +9,7 @@ import {
   historyLimit,
 } from "../../src/chat/history";
 import { ChatRoom } from "../../src/chat/chat-room";
-import { roomName, roomStub } from "../helpers/chat-client";
+import { range, roomName, roomStub } from "../helpers/chat-client";
 import { meterSql } from "../helpers/sql-meter";
 
 /** Runs `body` against a fresh room's real SQLite database. */
@@ -24,9 +24,6 @@ const storedIds = (sql: SqlStorage) =>
     .exec<{ id: number }>("SELECT id FROM messages ORDER BY id")
     .toArray()
     .map((row) => row.id);
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("retention", () => {
   it("keeps only the room's last CHAT_HISTORY_LIMIT messages", async ({

@@ -1,17 +1,14 @@
-import { env, exports } from "cloudflare:workers";
-import { listDurableObjectIds } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { beforeAll, describe, it, type ExpectStatic } from "vitest";
-import { errorCode } from "../helpers/http";
-import { loadWorker, roomName, upgrade } from "../helpers/chat-client";
+import { expectError } from "../helpers/http";
+import {
+  loadWorker,
+  roomExists,
+  roomName,
+  upgrade,
+} from "../helpers/chat-client";
 
 beforeAll(loadWorker, 60_000);
-
-/** Whether the room's object was ever created: every wake writes its schema. */
-async function roomExists(room: string): Promise<boolean> {
-  const id = env.CHAT_ROOM.idFromName(room);
-  const ids = await listDurableObjectIds(env.CHAT_ROOM);
-  return ids.some((each) => each.equals(id));
-}
 
 async function expectRejected(
   expect: ExpectStatic,
@@ -20,10 +17,17 @@ async function expectRejected(
   code: string,
   room: string,
 ) {
-  expect(res.status).toBe(status);
-  expect(await errorCode(res)).toBe(code);
+  await expectError(expect, res, status, code);
   expect(await roomExists(room)).toBe(false);
 }
+
+/** A kind of bad upgrade: its status and code, and the requests (a query, an Origin) with it. */
+type Rejection = {
+  what: string;
+  status: number;
+  code: string;
+  requests: { query: string; headers?: Record<string, string> }[];
+};
 
 describe("the WebSocket upgrade route", () => {
   it("answers 426 without Upgrade: websocket, before waking the room", async ({
@@ -37,62 +41,58 @@ describe("the WebSocket upgrade route", () => {
     await expectRejected(expect, res, 426, "upgrade_required", room);
   });
 
-  it("rejects a bad user with 400, before waking the room", async ({
-    expect,
-  }) => {
-    const room = roomName();
-    for (const query of [
-      "",
-      "?user=",
-      "?user=%20%20%20",
-      `?user=${"x".repeat(33)}`,
-      "?user=a%07b",
-      "?user=a%0Ab",
-    ]) {
-      const res = await upgrade(`/api/rooms/${room}/websocket${query}`);
-      await expectRejected(expect, res, 400, "invalid_request", room);
-    }
-  });
-
-  it("rejects a foreign Origin with 403, before waking the room", async ({
-    expect,
-  }) => {
-    const room = roomName();
-    for (const origin of [
-      "https://evil.example",
-      "null",
-      "http://example.com",
-    ]) {
-      const res = await upgrade(`/api/rooms/${room}/websocket?user=ada`, {
-        Origin: origin,
-      });
-      await expectRejected(expect, res, 403, "forbidden", room);
-    }
-  });
-
-  it("rejects a bad location or after with 400, before waking the room", async ({
-    expect,
-  }) => {
-    const room = roomName();
-    for (const query of [
-      "location=mars",
-      "location=WEUR",
-      "after=abc",
-      "after=-1",
-      "after=1.5",
-      "after=",
-    ]) {
-      const res = await upgrade(
-        `/api/rooms/${room}/websocket?user=ada&${query}`,
-      );
-      await expectRejected(expect, res, 400, "invalid_request", room);
-    }
-  });
+  it.for<Rejection>([
+    {
+      what: "a bad user",
+      status: 400,
+      code: "invalid_request",
+      requests: [
+        "",
+        "?user=",
+        "?user=%20%20%20",
+        `?user=${"x".repeat(33)}`,
+        "?user=a%07b",
+        "?user=a%0Ab",
+      ].map((query) => ({ query })),
+    },
+    {
+      what: "a foreign Origin",
+      status: 403,
+      code: "forbidden",
+      requests: ["https://evil.example", "null", "http://example.com"].map(
+        (origin) => ({ query: "?user=ada", headers: { Origin: origin } }),
+      ),
+    },
+    {
+      what: "a bad location or after",
+      status: 400,
+      code: "invalid_request",
+      requests: [
+        "location=mars",
+        "location=WEUR",
+        "after=abc",
+        "after=-1",
+        "after=1.5",
+        "after=",
+      ].map((query) => ({ query: `?user=ada&${query}` })),
+    },
+  ])(
+    "rejects $what with $status, before waking the room",
+    async ({ status, code, requests }, { expect }) => {
+      const room = roomName();
+      for (const { query, headers } of requests) {
+        const res = await upgrade(
+          `/api/rooms/${room}/websocket${query}`,
+          headers,
+        );
+        await expectRejected(expect, res, status, code, room);
+      }
+    },
+  );
 
   it("rejects a bad room name with invalid_name", async ({ expect }) => {
     const res = await upgrade("/api/rooms/bad.name/websocket?user=ada");
-    expect(res.status).toBe(400);
-    expect(await errorCode(res)).toBe("invalid_name");
+    await expectError(expect, res, 400, "invalid_name");
   });
 
   it("opens a socket from the Worker's own origin, from no origin, and with a location hint", async ({

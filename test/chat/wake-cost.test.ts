@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { it } from "vitest";
 import { ChatRoom } from "../../src/chat/chat-room";
 import { roomName, roomStub } from "../helpers/chat-client";
-import { meterSql } from "../helpers/sql-meter";
+import { meterIn } from "../helpers/sql-meter";
 
 // Counter and Scheduler wakes are measured next to their other costs (counter/cost, scheduler/cost).
 it("wakes a chat room with a current schema for one statement and no write", async ({
@@ -13,8 +13,9 @@ it("wakes a chat room with a current schema for one statement and no write", asy
   await stub.post({ user: "ada", text: "hello" });
   await evictDurableObject(stub);
   // The constructor runs before the callback, so measure a fresh construction directly.
-  const cost = await runInDurableObject(stub, (_instance: ChatRoom, state) =>
-    meterSql(state.storage, () => new ChatRoom(state, env)),
+  const cost = await meterIn(
+    stub,
+    (_instance: ChatRoom, state) => new ChatRoom(state, env),
   );
   expect(cost).toMatchObject({ statements: 1, rowsWritten: 0 });
   expect(cost.rowsRead).toBeLessThanOrEqual(1);

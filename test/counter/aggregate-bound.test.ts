@@ -10,6 +10,7 @@ import {
   aggregateStub,
   alarmOf,
   readSharded,
+  reportAndSweep,
   runShardAlarms,
   runSweep,
   SHARDS,
@@ -20,20 +21,6 @@ import {
 // Date is frozen a day ahead, so no alarm fires by itself: each test moves the clock to the
 // moment an alarm is armed for and runs it, and checks that moment lies within the bound.
 useFrozenClock();
-
-/** The shards' reports, then the aggregate's sweep, each at the time it is armed for. */
-async function reportAndSweep(
-  expect: Parameters<typeof advanceTo>[0],
-  counter: string,
-): Promise<void> {
-  const start = Date.now();
-  advanceTo(expect, start + REPORT_DELAY_MS);
-  await runShardAlarms(counter);
-  const sweepAt = await alarmOf(aggregateStub(counter));
-  expect(sweepAt).not.toBeNull();
-  advanceTo(expect, Math.max(sweepAt!, Date.now()));
-  expect(await runSweep(counter)).toBe(true);
-}
 
 describe("a sharded read from the aggregate", () => {
   it("includes every increment acknowledged before the bound, from one object", async ({
@@ -56,7 +43,7 @@ describe("a sharded read from the aggregate", () => {
       if (at !== null)
         expect(at).toBeLessThanOrEqual(acknowledgedAt + REPORT_DELAY_MS);
     }
-    await reportAndSweep(expect, counter);
+    expect(await reportAndSweep(expect, counter)).toBe(true);
     expect(Date.now()).toBeLessThanOrEqual(
       acknowledgedAt + REPORT_DELAY_MS + SWEEP_AFTER_MS,
     );
@@ -98,7 +85,7 @@ describe("a sharded read from the aggregate", () => {
   }) => {
     const counter = uniqueName("bound");
     await writeShard(counter, 0, 1);
-    await reportAndSweep(expect, counter);
+    expect(await reportAndSweep(expect, counter)).toBe(true);
     const before = await readSharded(counter);
     expect(before.value).toBe(1);
 
@@ -117,7 +104,7 @@ describe("a sharded read from the aggregate", () => {
       asOf: Date.now(),
     });
 
-    await reportAndSweep(expect, counter);
+    expect(await reportAndSweep(expect, counter)).toBe(true);
     const fresh = await readSharded(counter);
     expect(fresh.value).toBe(101);
     expect(fresh.asOf).toBeGreaterThanOrEqual(writtenAt);
@@ -147,11 +134,11 @@ describe("a sharded read from the aggregate", () => {
   }) => {
     const counter = uniqueName("bound");
     await writeShard(counter, 0, 1);
-    await reportAndSweep(expect, counter);
+    expect(await reportAndSweep(expect, counter)).toBe(true);
     expect(await alarmOf(aggregateStub(counter))).toBeNull();
 
     await writeShard(counter, 4, 2);
-    await reportAndSweep(expect, counter);
+    expect(await reportAndSweep(expect, counter)).toBe(true);
     const read = await readSharded(counter);
     expect(read.value).toBe(3);
     expect(await alarmOf(aggregateStub(counter))).toBeNull();

@@ -1,35 +1,27 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
-import { ADMIN, api, uniqueName } from "../helpers/http";
+import { asAdmin, uniqueName } from "../helpers/http";
 import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
   alarmOf,
   readSharded,
+  reportAndSweep,
   runShardAlarms,
   runSweep,
   SHARDS,
   shardStub,
-  storedIn,
   writeShard,
 } from "../helpers/sharded";
-import { NOTHING_STORED } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 useFrozenClock();
 
-type Expect = Parameters<typeof advanceTo>[0];
-
 /** Reports, then sweeps, each at the time it is armed for; answers the aggregate's value. */
-async function settle(expect: Expect, counter: string): Promise<number> {
-  advanceTo(expect, Date.now() + REPORT_DELAY_MS);
-  await runShardAlarms(counter);
-  const sweepAt = await alarmOf(aggregateStub(counter));
-  if (sweepAt !== null) {
-    advanceTo(expect, Math.max(sweepAt, Date.now()));
-    await runSweep(counter);
-  }
+async function settle(expect: ExpectStatic, counter: string): Promise<number> {
+  await reportAndSweep(expect, counter);
   const read = await aggregateStub(counter).read({});
   expect(read, "the aggregate answers by itself").not.toBeNull();
   return read!.value;
@@ -161,10 +153,7 @@ describe("deleting a sharded counter", () => {
     await writeShard(counter, 5, 4); // armed, not yet reported
     const late = { counter, shard: 5, total: 6, through: Date.now() };
 
-    const res = await api(`/api/sharded-counters/${counter}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await asAdmin("DELETE", `/api/sharded-counters/${counter}`);
     expect(res.status).toBe(204);
     for (let index = 0; index < SHARDS; index++)
       expect(await storedIn(shardStub(counter, index))).toEqual(NOTHING_STORED);
@@ -184,10 +173,7 @@ describe("deleting a sharded counter", () => {
     const counter = uniqueName("gone");
     await writeShard(counter, 6, 9);
     expect(await settle(expect, counter)).toBe(9);
-    const res = await api(`/api/sharded-counters/${counter}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await asAdmin("DELETE", `/api/sharded-counters/${counter}`);
     expect(res.status).toBe(204);
     await writeShard(counter, 6, 2);
     expect(await settle(expect, counter)).toBe(2);

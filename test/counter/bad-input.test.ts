@@ -1,6 +1,12 @@
 import { describe, it } from "vitest";
 import { MAX_VALUE } from "../../src/counter/counter";
-import { api, errorCode, postJson, uniqueName } from "../helpers/http";
+import {
+  api,
+  errorCode,
+  expectError,
+  postJson,
+  uniqueName,
+} from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
 
 async function seeded(value: number): Promise<string> {
@@ -45,8 +51,7 @@ describe("counter bad input", () => {
       const counter = await seeded(10);
       for (const action of ["increment", "decrement"]) {
         const res = await postJson(`/api/counters/${counter}/${action}`, body);
-        expect(res.status).toBe(400);
-        expect(await errorCode(res)).toBe(code);
+        await expectError(expect, res, 400, code);
       }
       expect(await valueOf(counter)).toBe(10);
     });
@@ -81,8 +86,7 @@ describe("counter bad input", () => {
       `/api/counters/${counter}/increment`,
       JSON.stringify({ by: 1, pad: "x".repeat(70_000) }),
     );
-    expect(res.status).toBe(413);
-    expect(await errorCode(res)).toBe("payload_too_large");
+    await expectError(expect, res, 413, "payload_too_large");
     expect(await valueOf(counter)).toBe(3);
   });
 
@@ -93,8 +97,7 @@ describe("counter bad input", () => {
       headers: { "Content-Type": "text/plain" },
       body: "by=1",
     });
-    expect(res.status).toBe(415);
-    expect(await errorCode(res)).toBe("unsupported_media_type");
+    await expectError(expect, res, 415, "unsupported_media_type");
     expect(await valueOf(counter)).toBe(3);
   });
 
@@ -116,8 +119,7 @@ describe("counter bad input", () => {
   }) => {
     const counter = await seeded(MAX_VALUE - 5);
     const res = await postJson(`/api/counters/${counter}/increment`, { by: 6 });
-    expect(res.status).toBe(409);
-    expect(await errorCode(res)).toBe("out_of_range");
+    await expectError(expect, res, 409, "out_of_range");
     expect(await valueOf(counter)).toBe(MAX_VALUE - 5);
     const exact = await postJson(`/api/counters/${counter}/increment`, {
       by: 5,
@@ -132,8 +134,7 @@ describe("counter bad input", () => {
     const res = await api(`/api/counters/${counter}/decrement`, {
       method: "POST",
     });
-    expect(res.status).toBe(409);
-    expect(await errorCode(res)).toBe("out_of_range");
+    await expectError(expect, res, 409, "out_of_range");
     expect(await valueOf(counter)).toBe(-MAX_VALUE);
   });
 

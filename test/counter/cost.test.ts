@@ -3,20 +3,26 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { Counter } from "../../src/counter/counter";
 import { uniqueName } from "../helpers/http";
-import { meterSql } from "../helpers/sql-meter";
+import { meterIn, meterSql } from "../helpers/sql-meter";
 
 function counter() {
   return env.COUNTER.getByName(uniqueName("cost"));
+}
+
+/** A counter written once: its tables exist and it holds 1. */
+async function writtenOnce() {
+  const stub = counter();
+  await stub.increment({});
+  return stub;
 }
 
 describe("rows per counter operation", () => {
   it("writes at most one row per increment without an idempotency key", async ({
     expect,
   }) => {
-    const stub = counter();
-    await stub.increment({});
-    const cost = await runInDurableObject(stub, (instance: Counter, state) =>
-      meterSql(state.storage, () => instance.increment({ by: 2 })),
+    const stub = await writtenOnce();
+    const cost = await meterIn(stub, (instance) =>
+      instance.increment({ by: 2 }),
     );
     expect(cost.result).toEqual({ value: 3 });
     expect(cost.statements).toBe(1);
@@ -26,26 +32,19 @@ describe("rows per counter operation", () => {
   it("writes at most three rows per increment with an idempotency key, and none on a replay", async ({
     expect,
   }) => {
-    const stub = counter();
-    await stub.increment({});
-    const first = await runInDurableObject(stub, (instance: Counter, state) =>
-      meterSql(state.storage, () =>
-        instance.increment({ idempotencyKey: "k1" }),
-      ),
+    const stub = await writtenOnce();
+    const first = await meterIn(stub, (instance) =>
+      instance.increment({ idempotencyKey: "k1" }),
     );
     expect(first.rowsWritten).toBeLessThanOrEqual(3);
-    const replay = await runInDurableObject(stub, (instance: Counter, state) =>
-      meterSql(state.storage, () =>
-        instance.increment({ idempotencyKey: "k1" }),
-      ),
+    const replay = await meterIn(stub, (instance) =>
+      instance.increment({ idempotencyKey: "k1" }),
     );
     expect(replay.result).toEqual({ value: 2 });
     expect(replay.rowsWritten).toBe(0);
     expect(replay.rowsRead).toBeLessThanOrEqual(1);
-    const reused = await runInDurableObject(stub, (instance: Counter, state) =>
-      meterSql(state.storage, () =>
-        instance.decrement({ idempotencyKey: "k1" }),
-      ),
+    const reused = await meterIn(stub, (instance) =>
+      instance.decrement({ idempotencyKey: "k1" }),
     );
     expect(reused.result).toMatchObject({
       failure: { code: "idempotency_key_reused" },
@@ -74,23 +73,20 @@ describe("rows per counter operation", () => {
   });
 
   it("reads one row to answer a get", async ({ expect }) => {
-    const stub = counter();
-    await stub.increment({});
-    const cost = await runInDurableObject(stub, (instance: Counter, state) =>
-      meterSql(state.storage, () => instance.get()),
-    );
+    const stub = await writtenOnce();
+    const cost = await meterIn(stub, (instance) => instance.get());
     expect(cost).toMatchObject({ statements: 1, rowsRead: 1, rowsWritten: 0 });
   });
 
   it("costs one statement to wake with a current schema", async ({
     expect,
   }) => {
-    const stub = counter();
-    await stub.increment({});
+    const stub = await writtenOnce();
     await evictDurableObject(stub);
     // The constructor runs before the callback, so measure a fresh construction directly.
-    const cost = await runInDurableObject(stub, (_instance: Counter, state) =>
-      meterSql(state.storage, () => new Counter(state, env)),
+    const cost = await meterIn(
+      stub,
+      (_instance: Counter, state) => new Counter(state, env),
     );
     expect(cost.statements).toBe(1);
     expect(cost.rowsWritten).toBe(0);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { IDEMPOTENCY_WINDOW_MS } from "../../src/counter/counter";
-import { api, errorCode, postJson, uniqueName } from "../helpers/http";
+import { api, expectError, postJson, uniqueName } from "../helpers/http";
 
 const step = (
   operation: "increment" | "decrement",
@@ -36,30 +36,25 @@ describe("Idempotency-Key on counter writes", () => {
     });
   });
 
-  it("refuses a key reused with another body and changes nothing", async ({
-    expect,
-  }) => {
-    const counter = uniqueName("idem");
-    expect(await (await increment(counter, "k-1", 1)).json()).toEqual({
-      name: counter,
-      value: 1,
-    });
-    const reused = await increment(counter, "k-1", 50);
-    expect(reused.status).toBe(422);
-    expect(await errorCode(reused)).toBe("idempotency_key_reused");
-    expect(await valueOf(counter)).toBe(1);
-  });
-
-  it("refuses a key reused for the other operation and changes nothing", async ({
-    expect,
-  }) => {
-    const counter = uniqueName("idem");
-    await increment(counter, "k-1", 1);
-    const reused = await step("decrement", counter, "k-1", { by: 1 });
-    expect(reused.status).toBe(422);
-    expect(await errorCode(reused)).toBe("idempotency_key_reused");
-    expect(await valueOf(counter)).toBe(1);
-  });
+  it.for<[string, (counter: string) => Promise<Response>]>([
+    ["with another body", (counter) => increment(counter, "k-1", 50)],
+    [
+      "for the other operation",
+      (counter) => step("decrement", counter, "k-1", { by: 1 }),
+    ],
+  ])(
+    "refuses a key reused %s and changes nothing",
+    async ([, reuse], { expect }) => {
+      const counter = uniqueName("idem");
+      expect(await (await increment(counter, "k-1", 1)).json()).toEqual({
+        name: counter,
+        value: 1,
+      });
+      const reused = await reuse(counter);
+      await expectError(expect, reused, 422, "idempotency_key_reused");
+      expect(await valueOf(counter)).toBe(1);
+    },
+  );
 
   it("keeps refusing a reused key and still replays the first request", async ({
     expect,
@@ -101,8 +96,7 @@ describe("Idempotency-Key on counter writes", () => {
       );
     expect((await send(2)).status).toBe(200);
     const reused = await send(7);
-    expect(reused.status).toBe(422);
-    expect(await errorCode(reused)).toBe("idempotency_key_reused");
+    await expectError(expect, reused, 422, "idempotency_key_reused");
     expect(
       await (await api(`/api/sharded-counters/${counter}`)).json(),
     ).toMatchObject({ value: 2 });

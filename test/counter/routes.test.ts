@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { ADMIN, api, postJson, uniqueName } from "../helpers/http";
+import { api, asAdmin, postJson, uniqueName } from "../helpers/http";
 
 const name = () => uniqueName("counter");
 
@@ -59,10 +59,7 @@ describe("counter routes", () => {
   it("deletes a counter's storage for an admin", async ({ expect }) => {
     const counter = name();
     await postJson(`/api/counters/${counter}/increment`, { by: 7 });
-    const res = await api(`/api/counters/${counter}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await asAdmin("DELETE", `/api/counters/${counter}`);
     expect(res.status).toBe(204);
     expect(await (await api(`/api/counters/${counter}`)).json()).toEqual({
       name: counter,

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { Counter } from "../../src/counter/counter";
 import type { CounterAggregate } from "../../src/counter/counter-aggregate";
 import { REPORT_DELAY_MS } from "../../src/counter/reporting";
@@ -10,8 +10,8 @@ import { advanceTo, useFrozenClock } from "../helpers/clock";
 import {
   aggregateStub,
   alarmOf,
+  reportAndSweep,
   runShardAlarms,
-  runSweep,
   SHARDS,
   shardStub,
   writeShard,
@@ -50,16 +50,12 @@ function asAlarm<O extends { alarm(): Promise<void> }>(
   );
 }
 
-/** A counter whose aggregate has swept once, so reads come from it. */
-async function settled(
-  expect: Parameters<typeof advanceTo>[0],
-  counter: string,
-): Promise<void> {
+/** A new counter whose aggregate has swept once, so reads come from it. */
+async function settledCounter(expect: ExpectStatic): Promise<string> {
+  const counter = uniqueName("cost");
   await writeShard(counter, 0, 1);
-  advanceTo(expect, Date.now() + REPORT_DELAY_MS);
-  await runShardAlarms(counter);
-  advanceTo(expect, (await alarmOf(aggregateStub(counter)))!);
-  await runSweep(counter);
+  expect(await reportAndSweep(expect, counter)).toBe(true);
+  return counter;
 }
 
 describe("rows per sharded-counter operation", () => {
@@ -114,8 +110,7 @@ describe("rows per sharded-counter operation", () => {
   it("reads one row to answer from the aggregate, and writes nothing", async ({
     expect,
   }) => {
-    const counter = uniqueName("cost");
-    await settled(expect, counter);
+    const counter = await settledCounter(expect);
     const cost = await meter(
       aggregateStub(counter),
       (instance: CounterAggregate) => instance.read({ shards: SHARDS }),
@@ -132,8 +127,7 @@ describe("rows per sharded-counter operation", () => {
   it("costs the aggregate at most 2 rows and 1 alarm per report, and a shard's sweep read nothing", async ({
     expect,
   }) => {
-    const counter = uniqueName("cost");
-    await settled(expect, counter);
+    const counter = await settledCounter(expect);
     await writeShard(counter, 3, 5);
     const report = { counter, shard: 3, total: 5, through: Date.now() };
     const first = await meter(
@@ -166,8 +160,7 @@ describe("rows per sharded-counter operation", () => {
   it("writes no row on a shard to report, and at most one row per changed shard to sweep", async ({
     expect,
   }) => {
-    const counter = uniqueName("cost");
-    await settled(expect, counter);
+    const counter = await settledCounter(expect);
     await writeShard(counter, 5, 3);
     advanceTo(expect, Date.now() + REPORT_DELAY_MS);
     const report = await asAlarm<Counter>(shardStub(counter, 5));

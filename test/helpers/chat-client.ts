@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { listDurableObjectIds } from "cloudflare:test";
 import type { ExpectStatic } from "vitest";
 import type { ChatMessage as Message } from "../../src/chat/protocol";
 
@@ -36,6 +37,17 @@ export async function loadWorker(): Promise<void> {
   // A hook has no test `expect`; throwing fails every test of the file the same way.
   if (res.status !== 200) throw new Error(`health answered ${res.status}`);
 }
+
+/** Whether the room's object was ever created (it writes its schema when it wakes). */
+export async function roomExists(room: string): Promise<boolean> {
+  const id = env.CHAT_ROOM.idFromName(room);
+  const ids = await listDurableObjectIds(env.CHAT_ROOM);
+  return ids.some((each) => each.equals(id));
+}
+
+/** The message ids `from` to `to`, both included. */
+export const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 export function upgrade(
   path: string,

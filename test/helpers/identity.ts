@@ -1,9 +1,10 @@
-import { createExecutionContext, listDurableObjectIds } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import type { ExpectStatic } from "vitest";
 import { app } from "../../src/app";
 import { audienceOf, issuerOf } from "../../src/identity/session-token";
+import { roomExists } from "./chat-client";
 import { ADMIN } from "./http";
 
 export const SECRET = "verified-mode-test-secret-0123456789";
@@ -100,13 +101,6 @@ export function forge(
     secret,
     alg,
   );
-}
-
-/** Whether the room's object was ever created (it writes its schema when it wakes). */
-export async function roomExists(room: string): Promise<boolean> {
-  const id = env.CHAT_ROOM.idFromName(room);
-  const ids = await listDurableObjectIds(env.CHAT_ROOM);
-  return ids.some((each) => each.equals(id));
 }
 
 /** 401 with the envelope and the challenge, and the room never touched. */

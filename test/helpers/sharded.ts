@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import type { ExpectStatic } from "vitest";
+import { REPORT_DELAY_MS } from "../../src/counter/reporting";
 import type { ShardedBody } from "../../src/counter/schemas";
 import { shardCount, shardName } from "../../src/counter/shards";
+import { advanceTo } from "./clock";
 import { api } from "./http";
-import { storedState } from "./storage";
 
 /** The shard count the suite runs with (wrangler.jsonc's SHARD_COUNT). */
 export const SHARDS = shardCount(env);
@@ -38,6 +40,22 @@ export function runSweep(counter: string): Promise<boolean> {
   return runDurableObjectAlarm(aggregateStub(counter));
 }
 
+/**
+ * The shards' reports, then the aggregate's sweep if one is armed, each at the time it is armed
+ * for (under the frozen clock); answers whether a sweep ran.
+ */
+export async function reportAndSweep(
+  expect: ExpectStatic,
+  counter: string,
+): Promise<boolean> {
+  advanceTo(expect, Date.now() + REPORT_DELAY_MS);
+  await runShardAlarms(counter);
+  const sweepAt = await alarmOf(aggregateStub(counter));
+  if (sweepAt === null) return false;
+  advanceTo(expect, Math.max(sweepAt, Date.now()));
+  return runSweep(counter);
+}
+
 export async function readSharded(
   counter: string,
   query = "",
@@ -49,8 +67,4 @@ export async function readSharded(
 
 export function alarmOf(stub: DurableObjectStub): Promise<number | null> {
   return runInDurableObject(stub, (_, state) => state.storage.getAlarm());
-}
-
-export function storedIn(stub: DurableObjectStub) {
-  return runInDurableObject(stub, (_, state) => storedState(state.storage));
 }

@@ -1,9 +1,21 @@
+import { runInDurableObject } from "cloudflare:test";
+
 /** Rows read and written, counted from the SQL cursors of everything `run` executes. */
 export type SqlCost = {
   statements: number;
   rowsRead: number;
   rowsWritten: number;
 };
+
+/** `meterSql` inside the object behind `stub`, given its instance and state. */
+export function meterIn<O extends Rpc.DurableObjectBranded, T>(
+  stub: DurableObjectStub<O>,
+  run: (instance: O, state: DurableObjectState) => T | Promise<T>,
+) {
+  return runInDurableObject(stub, (instance: O, state) =>
+    meterSql(state.storage, () => run(instance, state)),
+  );
+}
 
 export async function meterSql<T>(
   storage: DurableObjectStorage,

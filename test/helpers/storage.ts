@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { uniqueName } from "./http";
 
 /** Every table, index and trigger in the object's SQLite file, the runtime's own included. */
 export function tableNames(storage: DurableObjectStorage): string[] {
@@ -19,6 +20,17 @@ export async function storedState(storage: DurableObjectStorage) {
     databaseSize: storage.sql.databaseSize,
     alarm: await storage.getAlarm(),
   };
+}
+
+/** What the object behind `stub` holds now, read from inside it. */
+export function storedIn(stub: DurableObjectStub) {
+  return runInDurableObject(stub, (_, state) => storedState(state.storage));
+}
+
+/** A counter under a name no other test uses. */
+export function newCounter(prefix: string) {
+  const name = uniqueName(prefix);
+  return { name, stub: env.COUNTER.getByName(name) };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { AppEnv } from "../../src/http/app-env";
 import { logRequest } from "../../src/http/middleware/request-log";
 import { callObject, MAX_CALL_ATTEMPTS } from "../../src/http/object-call";
 import { MAX_VALUE, type Counter } from "../../src/counter/counter";
-import { api, errorCode, uniqueName } from "../helpers/http";
+import { api, errorCode, expectError, uniqueName } from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
 import { recordLogs } from "../helpers/logs";
 
@@ -161,8 +161,7 @@ describe("callObject classifies runtime errors", () => {
       error: runtimeError("Network connection lost.", { retryable: true }),
     });
     const res = await call(name);
-    expect(res.status).toBe(503);
-    expect(await errorCode(res)).toBe("unavailable");
+    await expectError(expect, res, 503, "unavailable");
     expect(stubs).toHaveLength(1);
     expect(await valueOf(name)).toBe(0);
   });
@@ -226,8 +225,7 @@ describe("callObject classifies runtime errors", () => {
     await seedCounter(name, MAX_VALUE);
     const { call, stubs } = harness({ failures: 0, idempotent: true });
     const res = await call(name);
-    expect(res.status).toBe(409);
-    expect(await errorCode(res)).toBe("out_of_range");
+    await expectError(expect, res, 409, "out_of_range");
     expect(stubs).toHaveLength(1);
     expect(await valueOf(name)).toBe(MAX_VALUE);
   });

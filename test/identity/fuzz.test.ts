@@ -1,14 +1,8 @@
 import fc from "fast-check";
 import { beforeAll, it } from "vitest";
 import { sessionCookieName } from "../../src/identity/identity";
-import { loadWorker, roomName } from "../helpers/chat-client";
-import {
-  forge,
-  mint,
-  postMessage,
-  roomExists,
-  upgradeAs,
-} from "../helpers/identity";
+import { loadWorker, roomExists, roomName } from "../helpers/chat-client";
+import { forge, mint, postMessage, upgradeAs } from "../helpers/identity";
 
 beforeAll(loadWorker, 60_000);
 

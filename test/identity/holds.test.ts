@@ -12,7 +12,7 @@ import {
   VERIFIED,
 } from "../helpers/identity";
 import { recordLogs } from "../helpers/logs";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 beforeAll(loadWorker, 60_000);
 
@@ -44,9 +44,7 @@ const release = (user: string, authorization?: string) =>
 
 /** What the name's hold object stores now, read from inside it. */
 const holdStorage = (user: string) =>
-  runInDurableObject(env.NAME_HOLD.getByName(userKey(user)), (_, state) =>
-    storedState(state.storage),
-  );
+  storedIn(env.NAME_HOLD.getByName(userKey(user)));
 
 /** A name no other test uses: random letters, since digits fold into look-alike letters. */
 const freshName = () =>

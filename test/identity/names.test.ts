@@ -6,7 +6,7 @@ import {
   userKey,
 } from "../../src/identity/user-name";
 import { loadWorker, roomName } from "../helpers/chat-client";
-import { errorCode } from "../helpers/http";
+import { expectError } from "../helpers/http";
 import { callAs, postMessage } from "../helpers/identity";
 
 beforeAll(loadWorker, 60_000);
@@ -100,8 +100,7 @@ describe("one canonical name", () => {
       {},
       OPEN,
     );
-    expect(bad.status).toBe(400);
-    expect(await errorCode(bad)).toBe("invalid_request");
+    await expectError(expect, bad, 400, "invalid_request");
   });
 });
 

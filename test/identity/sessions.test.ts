@@ -1,6 +1,6 @@
-import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { userKey } from "../../src/identity/user-name";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 import { env } from "cloudflare:workers";
 import { app } from "../../src/app";
 import {
@@ -16,14 +16,18 @@ import {
   withoutCredentials,
 } from "../../src/identity/identity";
 import { SESSION } from "../../src/identity/session-token";
-import { loadWorker, roomName, storedMessages } from "../helpers/chat-client";
-import { ADMIN, errorCode } from "../helpers/http";
+import {
+  loadWorker,
+  roomExists,
+  roomName,
+  storedMessages,
+} from "../helpers/chat-client";
+import { ADMIN, expectError } from "../helpers/http";
 import {
   bearer,
   callAs,
   mint,
   postMessage,
-  roomExists,
   upgradeAs,
   VERIFIED,
 } from "../helpers/identity";
@@ -206,8 +210,7 @@ describe("the mint route", () => {
     const errors = vi.spyOn(console, "error");
     for (const SESSION_SECRET of ["", "too-short"]) {
       const res = await mintAs({ user: "ada" }, ADMIN, { SESSION_SECRET });
-      expect(res.status).toBe(503);
-      expect(await errorCode(res)).toBe("unavailable");
+      await expectError(expect, res, 503, "unavailable");
     }
     expect(errors.mock.calls.join("\n")).toMatch(/identity_misconfigured/);
   });
@@ -227,9 +230,7 @@ describe("the mint route", () => {
     );
     expect(res.status).toBe(503);
     const stub = env.NAME_HOLD.getByName(userKey(user));
-    expect(
-      await runInDurableObject(stub, (_, state) => storedState(state.storage)),
-    ).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 });
 
@@ -256,8 +257,7 @@ describe("a misconfigured identity fails closed", () => {
         ),
         await upgradeAs(room, "ada", bearer(token), config),
       ]) {
-        expect(res.status).toBe(503);
-        expect(await errorCode(res)).toBe("unavailable");
+        await expectError(expect, res, 503, "unavailable");
       }
       expect(await roomExists(room)).toBe(false);
     },

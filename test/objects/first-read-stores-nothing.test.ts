@@ -1,20 +1,15 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { ChatRoom } from "../../src/chat/chat-room";
 import { Counter } from "../../src/counter/counter";
 import { Scheduler } from "../../src/scheduler/scheduler";
 import { ChatClient, loadWorker, roomStub } from "../helpers/chat-client";
-import { ADMIN, api, uniqueName } from "../helpers/http";
-import { meterSql } from "../helpers/sql-meter";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { ADMIN, api, asAdmin, uniqueName } from "../helpers/http";
+import { meterIn } from "../helpers/sql-meter";
+import { NOTHING_STORED, storedIn } from "../helpers/storage";
 
 beforeAll(loadWorker, 60_000);
-
-/** What the object behind `stub` holds now, read from inside it. */
-function stored(stub: DurableObjectStub) {
-  return runInDurableObject(stub, (_, state) => storedState(state.storage));
-}
 
 async function getJson(path: string, headers: Record<string, string> = {}) {
   const res = await api(path, { headers });
@@ -32,7 +27,7 @@ describe("a first read of a never-written object stores nothing", () => {
       status: 200,
       body: { name, value: 0 },
     });
-    expect(await stored(env.COUNTER.getByName(name))).toEqual(NOTHING_STORED);
+    expect(await storedIn(env.COUNTER.getByName(name))).toEqual(NOTHING_STORED);
   });
 
   it("leaves every shard and the aggregate of a sharded read empty", async ({
@@ -45,10 +40,10 @@ describe("a first read of a never-written object stores nothing", () => {
     }
     for (let shard = 0; shard < 8; shard++) {
       const stub = env.COUNTER.getByName(`${name}:shard:${shard}`);
-      expect(await stored(stub), `shard ${shard}`).toEqual(NOTHING_STORED);
+      expect(await storedIn(stub), `shard ${shard}`).toEqual(NOTHING_STORED);
     }
     const aggregate = env.COUNTER_AGGREGATE.getByName(name);
-    expect(await stored(aggregate), "aggregate").toEqual(NOTHING_STORED);
+    expect(await storedIn(aggregate), "aggregate").toEqual(NOTHING_STORED);
   });
 
   it("answers a room, its history and a WebSocket welcome with nothing stored", async ({
@@ -65,7 +60,7 @@ describe("a first read of a never-written object stores nothing", () => {
     });
     const { client, welcome } = await ChatClient.join(expect, room, "ada");
     expect(welcome).toMatchObject({ online: ["ada"], messages: [] });
-    expect(await stored(roomStub(room))).toEqual(NOTHING_STORED);
+    expect(await storedIn(roomStub(room))).toEqual(NOTHING_STORED);
     client.ws.close(1000, "bye");
   });
 
@@ -80,19 +75,13 @@ describe("a first read of a never-written object stores nothing", () => {
     });
     const id = crypto.randomUUID();
     expect((await getJson(`${base}/${id}`, ADMIN)).status).toBe(404);
-    const cancel = await api(`${base}/${id}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const cancel = await asAdmin("DELETE", `${base}/${id}`);
     expect(cancel.status).toBe(404);
-    const retry = await api(`${base}/${id}/retry`, {
-      method: "POST",
-      headers: ADMIN,
-    });
+    const retry = await asAdmin("POST", `${base}/${id}/retry`);
     expect(retry.status).toBe(404);
     const stub = env.SCHEDULER.getByName(name);
     await evictDurableObject(stub);
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("stores nothing for a write the object refuses", async ({ expect }) => {
@@ -102,55 +91,51 @@ describe("a first read of a never-written object stores nothing", () => {
       action: { type: "counter.increment", counter: "c", by: 1 },
     });
     expect(refused).toMatchObject({ failure: { code: "invalid_request" } });
-    expect(await stored(scheduler)).toEqual(NOTHING_STORED);
+    expect(await storedIn(scheduler)).toEqual(NOTHING_STORED);
     const room = roomStub(uniqueName("probe"));
     const bad = await room.post({ user: " ", text: "hi" });
     expect(bad).toMatchObject({ failure: { code: "invalid_request" } });
-    expect(await stored(room)).toEqual(NOTHING_STORED);
+    expect(await storedIn(room)).toEqual(NOTHING_STORED);
   });
 });
 
 describe("rows a never-written object reads and writes to wake and answer", () => {
   it("writes no row for a counter's wake and get", async ({ expect }) => {
     const stub = env.COUNTER.getByName(uniqueName("probe"));
-    const cost = await runInDurableObject(stub, (_: Counter, state) =>
-      meterSql(state.storage, () => new Counter(state, env).get()),
+    const cost = await meterIn(stub, (_: Counter, state) =>
+      new Counter(state, env).get(),
     );
     expect(cost).toMatchObject({ result: { value: 0 }, rowsWritten: 0 });
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("writes no row for a room's wake, info and history", async ({
     expect,
   }) => {
     const stub = roomStub(uniqueName("probe"));
-    const cost = await runInDurableObject(stub, (_: ChatRoom, state) =>
-      meterSql(state.storage, () => {
-        const room = new ChatRoom(state, env);
-        return [room.info(), room.history({ limit: 10 })];
-      }),
-    );
+    const cost = await meterIn(stub, (_: ChatRoom, state) => {
+      const room = new ChatRoom(state, env);
+      return [room.info(), room.history({ limit: 10 })];
+    });
     expect(cost).toMatchObject({
       result: [{ online: 0 }, { messages: [] }],
       rowsWritten: 0,
     });
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("writes no row for a scheduler's wake, alarm repair, list and get", async ({
     expect,
   }) => {
     const stub = env.SCHEDULER.getByName(uniqueName("probe"));
-    const cost = await runInDurableObject(stub, (_: Scheduler, state) =>
-      meterSql(state.storage, async () => {
-        const scheduler = new Scheduler(state, env);
-        // The constructor's alarm repair runs under blockConcurrencyWhile; wait for it.
-        await state.blockConcurrencyWhile(async () => {});
-        return [scheduler.list({}), scheduler.get({ id: "x" })];
-      }),
-    );
+    const cost = await meterIn(stub, async (_: Scheduler, state) => {
+      const scheduler = new Scheduler(state, env);
+      // The constructor's alarm repair runs under blockConcurrencyWhile; wait for it.
+      await state.blockConcurrencyWhile(async () => {});
+      return [scheduler.list({}), scheduler.get({ id: "x" })];
+    });
     expect(cost.rowsWritten).toBe(0);
     expect(cost.result[0]).toEqual({ events: [], next: null });
-    expect(await stored(stub)).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 });

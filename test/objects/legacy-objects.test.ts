@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
-import { ADMIN, api, uniqueName } from "../helpers/http";
-import { NOTHING_STORED, storedState } from "../helpers/storage";
+import { asAdmin, uniqueName } from "../helpers/http";
+import { newCounter, NOTHING_STORED, storedIn } from "../helpers/storage";
 import { SCHEDULER_SCHEMA } from "../../src/scheduler/store";
 
 // What the code before "tables on first write" left in every object it woke, a read included:
@@ -31,8 +31,7 @@ describe("objects the previous code wrote keep working", () => {
   it("reads, updates and deletes a counter that holds a value", async ({
     expect,
   }) => {
-    const name = uniqueName("legacy");
-    const stub = env.COUNTER.getByName(name);
+    const { name, stub } = newCounter("legacy");
     await asLegacy(stub, [
       LEGACY_LEDGER,
       LEGACY_COUNTER,
@@ -45,14 +44,9 @@ describe("objects the previous code wrote keep working", () => {
     expect(await stub.increment({ idempotencyKey: "k" })).toEqual({
       value: 42,
     });
-    const res = await api(`/api/counters/${name}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const res = await asAdmin("DELETE", `/api/counters/${name}`);
     expect(res.status).toBe(204);
-    expect(
-      await runInDurableObject(stub, (_, state) => storedState(state.storage)),
-    ).toEqual(NOTHING_STORED);
+    expect(await storedIn(stub)).toEqual(NOTHING_STORED);
   });
 
   it("replays an idempotency key stored before keys were bound to their request", async ({

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
-import { ADMIN, api, uniqueName } from "../helpers/http";
+import { asAdmin, uniqueName } from "../helpers/http";
 import * as sched from "../helpers/scheduler";
 
 sched.useFrozenClock();
@@ -9,10 +9,7 @@ sched.useFrozenClock();
 const MINUTE = 60_000;
 
 function cancel(scheduler: string, id: string): Promise<Response> {
-  return api(`/api/schedulers/${scheduler}/events/${id}`, {
-    method: "DELETE",
-    headers: ADMIN,
-  });
+  return asAdmin("DELETE", `/api/schedulers/${scheduler}/events/${id}`);
 }
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { ADMIN, api, errorCode, postJson } from "../helpers/http";
+import { ADMIN, api, errorCode, expectError, postJson } from "../helpers/http";
 import {
   countByStatus,
   newScheduler,
@@ -229,15 +229,13 @@ describe("scheduler bad input", { timeout: 30_000 }, () => {
       headers: { ...ADMIN, "Content-Type": "text/plain" },
       body: JSON.stringify(withAction(counterAction)),
     });
-    expect(plain.status).toBe(415);
-    expect(await errorCode(plain)).toBe("unsupported_media_type");
+    await expectError(expect, plain, 415, "unsupported_media_type");
     const huge = await postJson(
       path,
       { ...withAction({ ...chatAction }), key: "k".repeat(70_000) },
       ADMIN,
     );
-    expect(huge.status).toBe(413);
-    expect(await errorCode(huge)).toBe("payload_too_large");
+    await expectError(expect, huge, 413, "payload_too_large");
     expect(await countByStatus(name)).toEqual({});
   });
 });

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, it, type ExpectStatic } from "vitest";
 import { MAX_BATCH, MAX_PENDING } from "../../src/scheduler/limits";
 import type { Scheduler } from "../../src/scheduler/scheduler";
-import { ADMIN, errorCode, postJson, uniqueName } from "../helpers/http";
+import { ADMIN, expectError, postJson, uniqueName } from "../helpers/http";
 import { meterSql } from "../helpers/sql-meter";
 import {
   alarmOf,
@@ -123,8 +123,7 @@ describe("batch create", { timeout: 30_000 }, () => {
     }
     for (const events of [[], items(MAX_BATCH + 1)]) {
       const res = await batch(name, events);
-      expect(res.status).toBe(400);
-      expect(await errorCode(res)).toBe("invalid_request");
+      await expectError(expect, res, 400, "invalid_request");
     }
     expect(await countByStatus(name)).toEqual({});
     expect(await alarmOf(name)).toBeNull();
@@ -147,8 +146,7 @@ describe("batch create", { timeout: 30_000 }, () => {
       }
     });
     const res = await batch(name, items(3));
-    expect(res.status).toBe(409);
-    expect(await errorCode(res)).toBe("limit_exceeded");
+    await expectError(expect, res, 409, "limit_exceeded");
     expect(await countByStatus(name)).toEqual({ pending: MAX_PENDING - 2 });
 
     await batched(expect, name, items(2));

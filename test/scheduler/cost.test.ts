@@ -3,7 +3,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { Scheduler } from "../../src/scheduler/scheduler";
 import { uniqueName } from "../helpers/http";
-import { meterSql } from "../helpers/sql-meter";
+import { meterIn } from "../helpers/sql-meter";
 import {
   increment,
   newScheduler,
@@ -70,10 +70,8 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
       expect,
     }) => {
       const stub = await withBacklog(due);
-      const cost = await runInDurableObject(
-        stub,
-        (instance: Scheduler, state) =>
-          meterSql(state.storage, () => instance.alarm()),
+      const cost = await meterIn(stub, (instance: Scheduler) =>
+        instance.alarm(),
       );
       // Per alarm: prune probe, due batch, earliest pending; per event: one guarded UPDATE.
       expect(cost.statements).toBe(due + 3);
@@ -86,9 +84,7 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
     expect,
   }) => {
     const stub = await withBacklog(0);
-    const cost = await runInDurableObject(stub, (instance: Scheduler, state) =>
-      meterSql(state.storage, () => instance.alarm()),
-    );
+    const cost = await meterIn(stub, (instance: Scheduler) => instance.alarm());
     expect(cost.rowsRead).toBeLessThanOrEqual(8);
     expect(cost.rowsWritten).toBe(0);
   });
@@ -97,14 +93,12 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
     expect,
   }) => {
     const stub = await withBacklog(0);
-    const cost = await runInDurableObject(stub, (instance: Scheduler, state) =>
-      meterSql(state.storage, () =>
-        instance.create({
-          runAt: Date.now() + 5,
-          action: increment("x"),
-          key: "k",
-        }),
-      ),
+    const cost = await meterIn(stub, (instance: Scheduler) =>
+      instance.create({
+        runAt: Date.now() + 5,
+        action: increment("x"),
+        key: "k",
+      }),
     );
     expect(cost.rowsRead).toBeLessThanOrEqual(12);
     expect(cost.rowsWritten).toBeLessThanOrEqual(6);
@@ -113,13 +107,11 @@ describe("rows per scheduler operation", { timeout: 30_000 }, () => {
   it("wakes for two one-row reads and no write", async ({ expect }) => {
     const stub = await withBacklog(0);
     await evictDurableObject(stub);
-    const cost = await runInDurableObject(stub, (_: Scheduler, state) =>
-      meterSql(state.storage, async () => {
-        new Scheduler(state, env);
-        // The constructor's alarm check runs under blockConcurrencyWhile; wait for it.
-        await state.blockConcurrencyWhile(async () => {});
-      }),
-    );
+    const cost = await meterIn(stub, async (_: Scheduler, state) => {
+      new Scheduler(state, env);
+      // The constructor's alarm check runs under blockConcurrencyWhile; wait for it.
+      await state.blockConcurrencyWhile(async () => {});
+    });
     expect(cost).toMatchObject({ statements: 2, rowsRead: 2, rowsWritten: 0 });
   });
 

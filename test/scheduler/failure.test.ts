@@ -1,7 +1,7 @@
-import { describe, it } from "vitest";
+import { describe, it, type ExpectStatic } from "vitest";
 import { MAX_VALUE } from "../../src/counter/counter";
 import { MAX_EVENT_ATTEMPTS } from "../../src/scheduler/limits";
-import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
+import { asAdmin, expectError, uniqueName } from "../helpers/http";
 import { seedCounter } from "../helpers/storage";
 import * as sched from "../helpers/scheduler";
 
@@ -14,11 +14,16 @@ async function nearlyFullCounter(): Promise<string> {
   return counter;
 }
 
+/** An event due now on a new scheduler, whose every run fails: it adds 2 to `counter`. */
+async function failingEvent(expect: ExpectStatic) {
+  const { name } = sched.newScheduler();
+  const counter = await nearlyFullCounter();
+  const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+  return { name, counter, event };
+}
+
 function retry(scheduler: string, id: string): Promise<Response> {
-  return api(`/api/schedulers/${scheduler}/events/${id}/retry`, {
-    method: "POST",
-    headers: ADMIN,
-  });
+  return asAdmin("POST", `/api/schedulers/${scheduler}/events/${id}/retry`);
 }
 
 // Generous: the first test of a file also pays for starting the Worker, on a busy 2-core CI.
@@ -26,9 +31,7 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("back off from about 1 s, doubling, and die after 8 attempts with lastError", async ({
     expect,
   }) => {
-    const { name } = sched.newScheduler();
-    const counter = await nearlyFullCounter();
-    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+    const { name, counter, event } = await failingEvent(expect);
     let latest: sched.ScheduledEvent = event;
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       sched.advanceTo(expect, latest.runAt);
@@ -86,9 +89,7 @@ describe("failing events", { timeout: 30_000 }, () => {
   it("revives a dead event with retry: pending, due now, and it then runs", async ({
     expect,
   }) => {
-    const { name } = sched.newScheduler();
-    const counter = await nearlyFullCounter();
-    const event = await sched.dueNow(expect, name, sched.increment(counter, 2));
+    const { name, counter, event } = await failingEvent(expect);
     for (let attempt = 1; attempt <= MAX_EVENT_ATTEMPTS; attempt++) {
       sched.advanceTo(
         expect,
@@ -129,8 +130,7 @@ describe("failing events", { timeout: 30_000 }, () => {
       action: sched.increment(uniqueName("c")),
     });
     const notDead = await retry(name, pending.id);
-    expect(notDead.status).toBe(409);
-    expect(await errorCode(notDead)).toBe("not_dead");
+    await expectError(expect, notDead, 409, "not_dead");
     expect(await sched.eventOf(expect, name, pending.id)).toEqual(pending);
 
     const done = await sched.dueNow(
@@ -140,13 +140,11 @@ describe("failing events", { timeout: 30_000 }, () => {
     );
     await sched.runAlarm(name);
     const doneRetry = await retry(name, done.id);
-    expect(doneRetry.status).toBe(409);
-    expect(await errorCode(doneRetry)).toBe("not_dead");
+    await expectError(expect, doneRetry, 409, "not_dead");
     expect((await sched.eventOf(expect, name, done.id)).status).toBe("done");
 
     const missing = await retry(name, crypto.randomUUID());
-    expect(missing.status).toBe(404);
-    expect(await errorCode(missing)).toBe("not_found");
+    await expectError(expect, missing, 404, "not_found");
   });
 
   it("sends a cron event to dead after 8 failed attempts at one occurrence", async ({

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, it } from "vitest";
 import { DONE_RETENTION_MS, MAX_PENDING } from "../../src/scheduler/limits";
 import type { Scheduler } from "../../src/scheduler/scheduler";
-import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
+import { ADMIN, api, asAdmin, expectError, uniqueName } from "../helpers/http";
 import {
   advanceTo,
   countByStatus,
@@ -61,8 +61,7 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     });
 
     const over = await schedule(name, { delay: 60, action });
-    expect(over.status).toBe(409);
-    expect(await errorCode(over)).toBe("limit_exceeded");
+    await expectError(expect, over, 409, "limit_exceeded");
     const cron = await schedule(name, { cron: "* * * * *", action });
     expect(cron.status).toBe(409);
     expect(await countByStatus(name)).toEqual({
@@ -74,10 +73,10 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     const repeat = await schedule(name, { delay: 60, action, key: "last" });
     expect(repeat.status).toBe(200);
 
-    const cancelled = await api(`/api/schedulers/${name}/events/${last.id}`, {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const cancelled = await asAdmin(
+      "DELETE",
+      `/api/schedulers/${name}/events/${last.id}`,
+    );
     expect(cancelled.status).toBe(204);
     expect((await schedule(name, { delay: 60, action })).status).toBe(201);
     expect((await schedule(name, { delay: 60, action })).status).toBe(409);
@@ -87,12 +86,11 @@ describe("scheduler limits", { timeout: 30_000 }, () => {
     const { name, stub } = newScheduler();
     await fill(stub, 1, "dead", Date.now());
     await fill(stub, MAX_PENDING, "pending", Date.now() + HOUR);
-    const res = await api(`/api/schedulers/${name}/events/dead-1/retry`, {
-      method: "POST",
-      headers: ADMIN,
-    });
-    expect(res.status).toBe(409);
-    expect(await errorCode(res)).toBe("limit_exceeded");
+    const res = await asAdmin(
+      "POST",
+      `/api/schedulers/${name}/events/dead-1/retry`,
+    );
+    await expectError(expect, res, 409, "limit_exceeded");
     expect(await countByStatus(name)).toEqual({
       pending: MAX_PENDING,
       dead: 1,

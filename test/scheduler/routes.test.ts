@@ -1,5 +1,12 @@
 import { describe, it, type ExpectStatic } from "vitest";
-import { ADMIN, api, errorCode, uniqueName } from "../helpers/http";
+import {
+  ADMIN,
+  api,
+  asAdmin,
+  errorCode,
+  expectError,
+  uniqueName,
+} from "../helpers/http";
 import {
   advanceTo,
   alarmOf,
@@ -74,8 +81,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
       { cron: "* * * * *", key: "k", action },
     ]) {
       const res = await schedule(name, body);
-      expect(res.status).toBe(422);
-      expect(await errorCode(res)).toBe("idempotency_key_reused");
+      await expectError(expect, res, 422, "idempotency_key_reused");
     }
     expect(await countByStatus(name)).toEqual({ pending: 1 });
     const found = await api(eventPath(name, event.id), { headers: ADMIN });
@@ -114,10 +120,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     expect(repeat.status).toBe(200);
     expect(await repeat.json()).toMatchObject({ id: done.id, status: "done" });
 
-    const cancelled = await api(eventPath(name, done.id), {
-      method: "DELETE",
-      headers: ADMIN,
-    });
+    const cancelled = await asAdmin("DELETE", eventPath(name, done.id));
     expect(cancelled.status).toBe(204);
     const fresh = await schedule(name, { delay: 5, key: "k", action });
     expect(fresh.status).toBe(201);
@@ -140,8 +143,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     const missing = await api(eventPath(name, crypto.randomUUID()), {
       headers: ADMIN,
     });
-    expect(missing.status).toBe(404);
-    expect(await errorCode(missing)).toBe("not_found");
+    await expectError(expect, missing, 404, "not_found");
   });
 
   it("cancels with 204, then 404s the same id", async ({ expect }) => {
@@ -154,8 +156,7 @@ describe("scheduler routes", { timeout: 30_000 }, () => {
     expect((await api(eventPath(name, event.id), init)).status).toBe(204);
     expect(await alarmOf(name)).toBeNull();
     const again = await api(eventPath(name, event.id), init);
-    expect(again.status).toBe(404);
-    expect(await errorCode(again)).toBe("not_found");
+    await expectError(expect, again, 404, "not_found");
     expect(
       (await api(eventPath(name, event.id), { headers: ADMIN })).status,
     ).toBe(404);
