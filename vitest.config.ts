@@ -51,6 +51,9 @@ export default defineConfig({
     // quarters of the run. Storage is then shared by the files a worker runs, so every test
     // names its objects uniquely (test/helpers/http.ts `uniqueName`) and restores what it fakes.
     isolate: false,
+    // A worker per core (Vitest's default leaves one idle): most of a run is workerd executing
+    // tests, which each worker's own workerd does on its own core.
+    maxWorkers: "100%",
     // Log lines (the Worker's request log, objects' lines) print only for a failing test;
     // TEST_LOGS=1 prints them all.
     silent: process.env.TEST_LOGS ? false : "passed-only",
