@@ -28,11 +28,13 @@ export type Peers = {
 
 /**
  * Two `wrangler dev` servers of the peer, each from its own temp copy: as published (its
- * per-IP RateLimiter on), and with the limiter's check removed (see `limiterOff`).
+ * per-IP RateLimiter on), and with the limiter's check removed (see `limiterOff`). `devtools`
+ * attaches wrangler's inspector, for profiles.
  */
 export async function startPeers(
   dir: string,
   stateRoot: string,
+  devtools = false,
 ): Promise<Peers> {
   const copies = await mkdtemp(join(tmpdir(), "bench-peer-"));
   const started: Target[] = [];
@@ -47,10 +49,10 @@ export async function startPeers(
     ]);
     const [limiterOn, off] = await Promise.all(
       ["limiter on", "limiter off"].map((name, i) =>
-        startTarget(
-          `workers-chat-demo, ${name}`,
-          baselineOptions(join(stateRoot, `peer-${i}`), configs[i]),
-        ).then((t) => (started.push(t), t)),
+        startTarget(`workers-chat-demo, ${name}`, {
+          ...baselineOptions(join(stateRoot, `peer-${i}`), configs[i]),
+          devtools,
+        }).then((t) => (started.push(t), t)),
       ),
     );
     return { limiterOn, limiterOff: off, stop };
