@@ -1,6 +1,6 @@
 // The template's room against cloudflare/workers-chat-demo (bench/peer.ts), limiter on and off,
 // under the same client (bench/chat-load.ts). Part of `npm run bench -- --peer <dir>`;
-// `npm run bench:peer -- --peer <dir>` runs it alone on three fresh servers.
+// `npm run bench:peer -- --peer <dir>` runs it alone on four fresh servers.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { peerRows } from "./report-peer.ts";
 import {
   startTarget,
   templateOptions,
+  writeTemplateApiOnlyConfig,
   writeTemplateConfig,
   type Target,
 } from "./servers.ts";
@@ -29,27 +30,41 @@ export type PeerSettings = {
   rounds: number;
 };
 
-export type PeerRate = Record<
-  "template" | "limiterOn" | "limiterOff",
-  ChatRound[]
-> & { rate: number };
+type Side = "template" | "templateApiOnly" | "limiterOn" | "limiterOff";
+
+export type PeerRate = Record<Side, ChatRound[]> & { rate: number };
 
 export type PeerResults = { clients: number; rates: PeerRate[] };
 
 const ROOM = "bench-peer";
 
+/** The template as the bench runs it, and without the static-asset router (diagnostic). */
+export type Templates = { template: Target; templateApiOnly: Target };
+
+/** Starts the template without its asset router, on state of its own under `stateRoot`. */
+export async function startTemplateApiOnly(stateRoot: string): Promise<Target> {
+  return startTarget(
+    "template, API only",
+    templateOptions(
+      join(stateRoot, "template-api-only"),
+      await writeTemplateApiOnlyConfig(),
+    ),
+  );
+}
+
 /** Interleaved rounds on one room of each server, each rate after the other. */
 export async function compareWithPeer(
-  template: Target,
+  { template, templateApiOnly }: Templates,
   peers: Peers,
   settings: PeerSettings,
 ): Promise<PeerResults> {
-  const sides: {
-    key: keyof Omit<PeerRate, "rate">;
-    target: Target;
-    protocol: ChatProtocol;
-  }[] = [
+  const sides: { key: Side; target: Target; protocol: ChatProtocol }[] = [
     { key: "template", target: template, protocol: templateProtocol },
+    {
+      key: "templateApiOnly",
+      target: templateApiOnly,
+      protocol: templateProtocol,
+    },
     { key: "limiterOn", target: peers.limiterOn, protocol: peerProtocol },
     { key: "limiterOff", target: peers.limiterOff, protocol: peerProtocol },
   ];
@@ -74,10 +89,10 @@ export async function compareWithPeer(
           cpu: side.target.cpu,
         }),
       );
-      const [template, limiterOn, limiterOff] = sides.map((side) =>
-        rounds.get(side)!,
-      );
-      rates.push({ rate, template, limiterOn, limiterOff });
+      const bySide = Object.fromEntries(
+        sides.map((side) => [side.key, rounds.get(side)!]),
+      ) as Record<Side, ChatRound[]>;
+      rates.push({ rate, ...bySide });
     }
     return { clients: settings.clients, rates };
   } finally {
@@ -99,18 +114,25 @@ async function main(): Promise<void> {
   process.env.WRANGLER_WRITE_LOGS = "false";
   const config = await writeTemplateConfig();
   const root = await mkdtemp(join(tmpdir(), "bench-peer-state-"));
-  let template: Target | undefined;
+  const started: Target[] = [];
   let peers: Peers | undefined;
   try {
-    template = await startTarget(
+    const template = await startTarget(
       "template",
       templateOptions(join(root, "template"), config),
     );
+    started.push(template);
+    const templateApiOnly = await startTemplateApiOnly(root);
+    started.push(templateApiOnly);
     peers = await startPeers(dir, root);
-    const results = await compareWithPeer(template, peers, settings);
+    const results = await compareWithPeer(
+      { template, templateApiOnly },
+      peers,
+      settings,
+    );
     console.log(markdownRows(peerRows(results), "workers-chat-demo"));
   } finally {
-    await Promise.all([template?.server.stop(), peers?.stop()]);
+    await Promise.all([...started.map((t) => t.server.stop()), peers?.stop()]);
     await rm(root, { recursive: true, force: true });
   }
 }

@@ -60,6 +60,14 @@ export function peerRows({ clients, rates }: PeerResults): Row[] {
       );
     }
   }
+  const apiOnly = { template: top.templateApiOnly, baseline: top.limiterOff };
+  rows.push(
+    ...comparedRows(
+      `Chat against workers-chat-demo, limiter off, ${top.rate} msg/s, the template without the static-asset router (diagnostic)`,
+      apiOnly,
+      [delivered, cpuPerDelivery],
+    ),
+  );
   return rows;
 }
 

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareWithPeer } from "./chat-peer.ts";
+import { compareWithPeer, startTemplateApiOnly } from "./chat-peer.ts";
 import { compareChat } from "./chat-scenarios.ts";
 import { measureWakes, seedCounters } from "./cold-wake.ts";
 import { startServers, type Servers } from "./fleet.ts";
@@ -172,13 +172,15 @@ async function measureChat(pair: [Target, Target]): Promise<Results["chat"]> {
 async function measurePeer(template: Target): Promise<Results["peer"]> {
   if (!settings.peerDir || !stateRoot) return undefined;
   log(`chat against workers-chat-demo from ${settings.peerDir}`);
+  const templateApiOnly = await startTemplateApiOnly(stateRoot);
+  targets.push(templateApiOnly);
   peers = await startPeers(settings.peerDir, stateRoot);
-  const peer = await compareWithPeer(template, peers, {
+  const peer = await compareWithPeer({ template, templateApiOnly }, peers, {
     ...settings.chat,
     rates: [40, 100],
   });
   progress.peer = peer;
-  await peers.stop();
+  await Promise.all([peers.stop(), templateApiOnly.server.stop()]);
   return peer;
 }
 
