@@ -108,7 +108,7 @@ function table(
   perMessageUs: number,
 ): string {
   return [
-    `| ${heading} | share | µs per message |`,
+    `| ${heading} | share | µs of busy isolate per message |`,
     "| --- | ---: | ---: |",
     ...rows.map(
       ({ name, share }) =>
