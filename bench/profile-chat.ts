@@ -48,6 +48,7 @@ const PARTS: Parts = [
       "takeSendSlot",
       "saveAttachment",
       "#socketsOf",
+      "socketsOf",
       "countStrike",
       "checkLimit",
     ],
