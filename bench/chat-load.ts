@@ -1,3 +1,4 @@
+import { templateProtocol, type ChatProtocol } from "./chat-protocol.ts";
 import type { CpuMeter } from "./process-cpu.ts";
 import { latencySummary } from "./stats.ts";
 
@@ -5,7 +6,7 @@ export type ChatRound = {
   /** Messages per second offered: that many clients each send one message a second. */
   rate: number;
   sent: number;
-  /** Messages the room refused with an `error` frame (its per-connection limit). */
+  /** Messages the room refused with an error frame (its rate limit). */
   refused: number;
   delivered: number;
   /** Frames that never arrived: every accepted message is owed to every client. */
@@ -20,14 +21,13 @@ export type ChatRound = {
 
 const CONNECT_BATCH = 20;
 const DRAIN_TIMEOUT_MS = 15_000;
-const MESSAGE_PREFIX = '{"type":"message"';
 
 /**
  * One room with `clients` real WebSocket clients, all listening. In a round at `rate` messages
  * a second the first `rate` clients each send one message a second over their own socket, spread
  * evenly across the second: the way a busy room talks, and within the room's per-connection
  * limit (20 per 10 s). Latency runs from just before a message is sent to the moment each client
- * has it, on one clock (this process).
+ * has it, on one clock (this process). `protocol` adapts the client to another room's frames.
  */
 export class ChatLoad {
   readonly #sockets: WebSocket[] = [];
@@ -36,24 +36,29 @@ export class ChatLoad {
   #refused = 0;
   #lastDeliveryAt = 0;
   #seq = 0;
+  readonly #protocol: ChatProtocol;
 
   readonly room: string;
 
-  private constructor(room: string) {
+  private constructor(room: string, protocol: ChatProtocol) {
     this.room = room;
+    this.#protocol = protocol;
   }
 
   static async open(
     baseUrl: string,
     room: string,
     clients: number,
+    protocol = templateProtocol,
   ): Promise<ChatLoad> {
-    const load = new ChatLoad(room);
-    const url = `${baseUrl.replace("http", "ws")}/api/rooms/${room}/websocket`;
+    const load = new ChatLoad(room, protocol);
     for (let first = 0; first < clients; first += CONNECT_BATCH) {
       const batch = Array.from(
         { length: Math.min(CONNECT_BATCH, clients - first) },
-        (_, i) => load.#connect(`${url}?user=client-${first + i}`),
+        (_, i) => {
+          const client = `client-${first + i}`;
+          return load.#connect(protocol.url(baseUrl, room, client), client);
+        },
       );
       load.#sockets.push(...(await Promise.all(batch)));
     }
@@ -119,23 +124,30 @@ export class ChatLoad {
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     const text = `${this.room} ${++this.#seq}`;
     this.#sentAt.set(text, performance.now());
-    this.#sockets[sender].send(JSON.stringify({ type: "message", text }));
+    this.#sockets[sender].send(this.#protocol.post(text));
   }
 
-  #connect(url: string): Promise<WebSocket> {
+  #connect(url: string, client: string): Promise<WebSocket> {
+    const { join, isRefusal, textOf } = this.#protocol;
     const ws = new WebSocket(url);
+    let joined: () => void = () => {};
     ws.addEventListener("message", ({ data }) => {
       const frame = String(data);
-      if (frame.startsWith('{"type":"error"')) this.#refused++;
-      if (!frame.startsWith(MESSAGE_PREFIX)) return;
-      const { text } = JSON.parse(frame) as { text: string };
-      const sentAt = this.#sentAt.get(text);
+      if (isRefusal(frame)) this.#refused++;
+      if (join?.isReady(frame)) joined();
+      const text = textOf(frame);
+      const sentAt = text === undefined ? undefined : this.#sentAt.get(text);
       if (sentAt === undefined) return;
       this.#lastDeliveryAt = performance.now();
       this.#latencies.push(this.#lastDeliveryAt - sentAt);
     });
     return new Promise((resolve, reject) => {
-      ws.addEventListener("open", () => resolve(ws), { once: true });
+      joined = () => resolve(ws);
+      ws.addEventListener(
+        "open",
+        () => (join ? ws.send(join.hello(client)) : resolve(ws)),
+        { once: true },
+      );
       ws.addEventListener("error", () => reject(new Error(`${url} failed`)), {
         once: true,
       });

@@ -1,5 +1,7 @@
 import type { ChatResults } from "./chat-scenarios.ts";
+import type { PeerResults } from "./chat-peer.ts";
 import { chatRows } from "./report-chat.ts";
+import { peerRows } from "./report-peer.ts";
 import type { WakeResult } from "./cold-wake.ts";
 import type { HttpRound } from "./http-load.ts";
 import type { DrainResult } from "./scheduler-drain.ts";
@@ -7,6 +9,7 @@ import { shardedReadRows, type ShardedReads } from "./sharded-reads.ts";
 import { round } from "./stats.ts";
 import {
   comparedRows,
+  markdownRows,
   ms,
   perSecond,
   soloRow,
@@ -24,6 +27,8 @@ export type Results = {
   read: Paired<HttpRound>;
   sharded: ShardedReads;
   chat: ChatResults;
+  /** Against workers-chat-demo, when the run was given its path (`--peer`). */
+  peer?: PeerResults;
   scheduler: DrainResult;
   wake: Record<string, WakeResult>;
 };
@@ -93,20 +98,11 @@ export function markdownTable(results: Results): string {
     ...comparedRows("Counter read", results.read, httpMetrics()),
     ...shardedReadRows(results.sharded),
     ...chatRows(results.chat),
+    ...(results.peer ? peerRows(results.peer) : []),
     ...schedulerRows(results.scheduler),
     ...wakeRows(results.wake),
   ];
-  const header: Row = [
-    "Scenario",
-    "Template",
-    "Baseline",
-    "Template ÷ baseline",
-    "Target",
-    "Met",
-  ];
-  return [header, ["---", "---:", "---:", "---:", "---", "---"] as Row, ...rows]
-    .map((row) => `| ${row.join(" | ")} |`)
-    .join("\n");
+  return markdownRows(rows);
 }
 
 function schedulerRows(s: DrainResult): Row[] {

@@ -3,6 +3,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { compareWithPeer, startTemplateApiOnly } from "./chat-peer.ts";
 import { compareChat } from "./chat-scenarios.ts";
 import { measureWakes, seedCounters } from "./cold-wake.ts";
 import { startServers, type Servers } from "./fleet.ts";
@@ -14,6 +15,7 @@ import {
 } from "./http-load.ts";
 import { markdownTable, type Results } from "./report.ts";
 import { paired } from "./table.ts";
+import { PEER_HINT, peerDirFromArgs, startPeers, type Peers } from "./peer.ts";
 import { drainScheduler } from "./scheduler-drain.ts";
 import { measureShardedReads } from "./sharded-reads.ts";
 import {
@@ -47,6 +49,8 @@ const settings = {
     stormSizes: [200, 500, 1000],
     stormRounds: env("BENCH_STORM_ROUNDS", 3),
   },
+  /** A clone of cloudflare/workers-chat-demo (`--peer <dir>` or BENCH_PEER); none skips its rows. */
+  peerDir: peerDirFromArgs(),
   events: env("BENCH_EVENTS", 5000),
   coldCounters: 15,
   /** Past this the run is abandoned and every server stopped. */
@@ -57,6 +61,7 @@ const targets: Target[] = [];
 /** Each finished scenario's raw figures, printed even if the run is cut short. */
 const progress: Record<string, unknown> = {};
 let stateRoot: string | undefined;
+let peers: Peers | undefined;
 
 async function main(): Promise<void> {
   stateRoot = await mkdtemp(join(tmpdir(), "bench-state-"));
@@ -88,9 +93,10 @@ async function runScenarios(servers: Servers): Promise<Results> {
   const increments = await measureIncrements(servers);
   const reads = await measureReads(servers);
   const chat = await measureChat(pair);
+  const peer = await measurePeer(template);
   const scheduler = await measureScheduler(servers);
   const wake = await measureColdWake(pair);
-  return { ...increments, ...reads, chat, scheduler, wake };
+  return { ...increments, ...reads, chat, peer, scheduler, wake };
 }
 
 async function measureIncrements({
@@ -162,6 +168,22 @@ async function measureChat(pair: [Target, Target]): Promise<Results["chat"]> {
   return chat;
 }
 
+/** The template's room against workers-chat-demo, limiter on and off, on two servers of its own. */
+async function measurePeer(template: Target): Promise<Results["peer"]> {
+  if (!settings.peerDir || !stateRoot) return undefined;
+  log(`chat against workers-chat-demo from ${settings.peerDir}`);
+  const templateApiOnly = await startTemplateApiOnly(stateRoot);
+  targets.push(templateApiOnly);
+  peers = await startPeers(settings.peerDir, stateRoot);
+  const peer = await compareWithPeer({ template, templateApiOnly }, peers, {
+    ...settings.chat,
+    rates: [40, 100],
+  });
+  progress.peer = peer;
+  await Promise.all([peers.stop(), templateApiOnly.server.stop()]);
+  return peer;
+}
+
 async function measureScheduler({
   scheduler,
   alarmLog,
@@ -196,6 +218,7 @@ async function measureColdWake(
 async function report(results: Results, loadAtStart: number): Promise<void> {
   const table = markdownTable(results);
   console.log(`\n${table}\n`);
+  if (!settings.peerDir) console.log(`${PEER_HINT}\n`);
   const file = join(
     resultsDir,
     `bench-${new Date().toISOString().replaceAll(":", "-")}.json`,
@@ -239,7 +262,7 @@ async function measureAll(
 
 /** Stops every server this run started and deletes their state. */
 async function stopAll(): Promise<void> {
-  await Promise.all(targets.map((t) => t.server.stop()));
+  await Promise.all([...targets.map((t) => t.server.stop()), peers?.stop()]);
   if (stateRoot) await rm(stateRoot, { recursive: true, force: true });
 }
 

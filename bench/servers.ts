@@ -68,6 +68,19 @@ export async function writeBaselineWithPageConfig(): Promise<string> {
   return path;
 }
 
+/**
+ * The template without its `assets` block, for a diagnostic beside workers-chat-demo, which has
+ * none: every socket then reaches the Worker without passing the static-asset router. Call
+ * after writeTemplateConfig.
+ */
+export async function writeTemplateApiOnlyConfig(): Promise<string> {
+  const config = await readConfig(`${resultsDir}template.wrangler.json`);
+  delete config.assets;
+  const path = `${resultsDir}template-api-only.wrangler.json`;
+  await writeFile(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
 async function readConfig(path: string) {
   const parsed = ts.parseConfigFileTextToJson(
     path,

@@ -81,3 +81,18 @@ export const soloRow = (scenario: string, value: string): Row => [
   "",
   "",
 ];
+
+/** The markdown table of `rows`, the second value column headed `other`. */
+export function markdownRows(rows: Row[], other = "Baseline"): string {
+  const header: Row = [
+    "Scenario",
+    "Template",
+    other,
+    `Template ÷ ${other.toLowerCase()}`,
+    "Target",
+    "Met",
+  ];
+  return [header, ["---", "---:", "---:", "---:", "---", "---"] as Row, ...rows]
+    .map((row) => `| ${row.join(" | ")} |`)
+    .join("\n");
+}

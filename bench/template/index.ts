@@ -4,6 +4,7 @@ export {
   ChatRoom,
   Counter,
   CounterAggregate,
+  NameHold,
   Scheduler,
 } from "../../src/index";
 
