@@ -11,6 +11,8 @@ import {
  */
 export class Roster {
   readonly #attachments = new Map<WebSocket, Attachment>();
+  /** Each user's open sockets by name key, in join order: asked on every stored message. */
+  readonly #byKey = new Map<string, Set<WebSocket>>();
 
   /** `sockets`: what the runtime still holds for the room (`ctx.getWebSockets()`). */
   constructor(sockets: WebSocket[]) {
@@ -25,8 +27,7 @@ export class Roster {
           : [];
       })
       .sort((a, b) => a.attachment.joinedAt - b.attachment.joinedAt);
-    for (const { ws, attachment } of open)
-      this.#attachments.set(ws, attachment);
+    for (const { ws, attachment } of open) this.#keep(ws, attachment);
   }
 
   get size(): number {
@@ -44,26 +45,28 @@ export class Roster {
   /** Adds or updates a socket, its attachment saved first. */
   save(ws: WebSocket, attachment: Attachment): void {
     saveAttachment(ws, attachment);
-    this.#attachments.set(ws, attachment);
+    this.#keep(ws, attachment);
   }
 
   /** Forgets a socket the peer closed; its attachment, or undefined if it was not here. */
   remove(ws: WebSocket): Attachment | undefined {
     const attachment = this.#attachments.get(ws);
-    this.#attachments.delete(ws);
+    if (attachment) this.#forget(ws, attachment);
     return attachment;
   }
 
   /** Marked in the attachment first: the peer's answering close may arrive after a hibernation. */
   close(ws: WebSocket, attachment: Attachment, code: number, reason: string) {
     saveAttachment(ws, { ...attachment, closedByRoom: true });
-    this.#attachments.delete(ws);
+    this.#forget(ws, attachment);
     ws.close(code, reason);
   }
 
   /** The open sockets of one user (by name key), in join order. */
   socketsOf(key: string): Attachment[] {
-    return [...this.#attachments.values()].filter((a) => a.key === key);
+    return [...(this.#byKey.get(key) ?? [])].map((ws) =>
+      this.#attachments.get(ws)!,
+    );
   }
 
   /** Each user once, in the order they joined, as the first of their sockets shows them. */
@@ -73,5 +76,18 @@ export class Roster {
       if (!seen.has(key)) seen.set(key, user);
     }
     return [...seen.values()];
+  }
+
+  #keep(ws: WebSocket, attachment: Attachment): void {
+    this.#attachments.set(ws, attachment);
+    const sockets = this.#byKey.get(attachment.key) ?? new Set();
+    this.#byKey.set(attachment.key, sockets.add(ws));
+  }
+
+  #forget(ws: WebSocket, attachment: Attachment): void {
+    this.#attachments.delete(ws);
+    const sockets = this.#byKey.get(attachment.key);
+    sockets?.delete(ws);
+    if (sockets?.size === 0) this.#byKey.delete(attachment.key);
   }
 }
