@@ -41,7 +41,7 @@ export class ChatHistory {
     this.#pruneBatch = pruneBatch;
   }
 
-  /** Stores a message and prunes what falls out of retention; the room runs both in one transaction. */
+  /** Stores a message and prunes what falls out of retention (a prune left undone is caught up next time). */
   append(user: string, text: string, at: number): ChatMessage {
     const { id } = this.#sql
       .exec<{ id: number }>(

@@ -63,9 +63,10 @@ export class Schema {
   }
 
   /**
-   * For a write that is one SQL statement. A statement is atomic by itself, so once the tables
-   * exist it runs as is; the transaction, and its cost on every call, is only needed when the
-   * tables are created with it.
+   * For a write that needs no transaction of its own: one SQL statement (atomic by itself), or
+   * statements where a failure between them leaves nothing wrong. Once the tables exist it runs
+   * as is; the transaction, and its cost on every call, is only needed when the tables are
+   * created with it.
    */
   writeStatement<T>(statement: () => T): T {
     return this.#version === this.#steps.length
