@@ -62,7 +62,7 @@ export const FEATURES: Record<string, Feature> = {
       "test/counter/aggregate-exactly-once.test.ts",
       "test/helpers/sharded.ts",
       "test/http/fuzz.test.ts",
-      "test/process/sharded-staleness.test.ts",
+      "test/process/restart/sharded.ts",
       "test/process/probe-stores-nothing.test.ts",
       ...BENCH,
     ],
@@ -78,6 +78,10 @@ export const FEATURES: Record<string, Feature> = {
         "readonly #reporter: ShardReporter;",
         "this.#reporter = new ShardReporter(ctx, env);",
         "this.#reporter.forget();",
+      ],
+      "test/process/restart.test.ts": [
+        'import { sharded } from "./restart/sharded.ts";',
+        "sharded,",
       ],
       "test/counter/bad-input.test.ts": [
         '["GET", `/api/sharded-counters/${bad}`],',
@@ -187,7 +191,7 @@ export const FEATURES: Record<string, Feature> = {
       "test/objects/alarm-writes.test.ts",
       "test/http/request-log.test.ts",
       "test/http/fuzz.test.ts",
-      "test/process/scheduler-restart.test.ts",
+      "test/process/restart/scheduler.ts",
       "test/process/probe-stores-nothing.test.ts",
       "test/process/import-boundaries.test.ts",
       "test/e2e/scheduler.test.ts",
@@ -210,6 +214,10 @@ export const FEATURES: Record<string, Feature> = {
       ],
       "test/objects/legacy-objects.test.ts": [
         'import { SCHEDULER_SCHEMA } from "../../src/scheduler/store";',
+      ],
+      "test/process/restart.test.ts": [
+        'import { scheduler } from "./restart/scheduler.ts";',
+        "scheduler,",
       ],
       ...BENCH_CONFIG,
     },

@@ -155,7 +155,7 @@ test(
         "run",
         "test/counter/routes.test.ts",
       ]);
-      await sh(project, "node", ["--test", "test/process/dev-server.test.ts"]);
+      await sh(project, "node", ["--test", "test/process/restart.test.ts"]);
     }
   },
 );

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { test } from "node:test";
-import { STALENESS_BOUND_MS } from "../../src/counter/reporting.ts";
-import { startDev, type DevServer } from "./wrangler-dev.ts";
+import { STALENESS_BOUND_MS } from "../../../src/counter/reporting.ts";
+import type { DevServer } from "../wrangler-dev.ts";
+import type { RestartCase } from "./case.ts";
 
 type Read = { value: number; shards: number; asOf: number };
 
@@ -40,13 +37,13 @@ async function read(server: DevServer, counter: string): Promise<Read> {
 }
 
 // The README's promise, against a real workerd with real alarms: a read made STALENESS_BOUND_MS
-// after the last acknowledged increment includes it, and says so with asOf. Also across a crash
-// of the whole dev server between the writes and their reports.
-test("a sharded read after the bound includes every acknowledged increment, across a crash", async () => {
-  const persistTo = await mkdtemp(join(tmpdir(), "sharded-state-"));
-  let server = await startDev({ persistTo, logLevel: "warn" });
-  try {
-    const counter = `bound-${Date.now()}`;
+// after the last acknowledged increment includes it, and says so with asOf; also for writes whose
+// reports were still armed when the server stopped (the alarms are stored).
+export const sharded: RestartCase = {
+  title:
+    "a sharded read after the bound includes every acknowledged increment, across the stop",
+  async arrange(server) {
+    const counter = `bound-${crypto.randomUUID()}`;
     const first = await increment(server, counter, 40);
     await sleep(first.lastSentAt + STALENESS_BOUND_MS - Date.now());
     const settled = await read(server, counter);
@@ -55,22 +52,18 @@ test("a sharded read after the bound includes every acknowledged increment, acro
       settled.asOf >= first.lastSentAt,
       `asOf ${settled.asOf} covers the last write sent at ${first.lastSentAt}`,
     );
-
-    // Writes whose reports are still armed when the process dies: the alarms are stored.
     const second = await increment(server, counter, 20);
-    await server.stop("SIGKILL");
-    server = await startDev({ persistTo, logLevel: "warn" });
-    const restartedAt = Date.now();
-    await sleep(restartedAt + STALENESS_BOUND_MS - Date.now());
-    const after = await read(server, counter);
-    assert.equal(after.value, first.total + second.total);
-    assert.ok(after.asOf >= second.lastSentAt);
-    const exact = await fetch(
-      `${server.url}/api/sharded-counters/${counter}?consistent=true`,
-    );
-    assert.equal(((await exact.json()) as Read).value, after.value);
-  } finally {
-    await server.stop();
-    await rm(persistTo, { recursive: true, force: true });
-  }
-});
+    return {
+      async run({ server, readyAt }) {
+        await sleep(readyAt + STALENESS_BOUND_MS - Date.now());
+        const after = await read(server, counter);
+        assert.equal(after.value, first.total + second.total);
+        assert.ok(after.asOf >= second.lastSentAt);
+        const exact = await fetch(
+          `${server.url}/api/sharded-counters/${counter}?consistent=true`,
+        );
+        assert.equal(((await exact.json()) as Read).value, after.value);
+      },
+    };
+  },
+};
