@@ -160,8 +160,9 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * Below the retention limit a message is one INSERT; at it, the INSERT and a prune, and a
-   * prune a failure leaves undone is caught up by the next one. So no transaction of its own.
+   * No transaction of its own: below the retention limit a message is one INSERT; at the limit
+   * it is the INSERT and a prune, and a prune that a failure leaves undone is caught up by the
+   * next message's.
    */
   #publish(user: string, text: string): ChatMessage {
     const message = this.#schema.writeStatement(() =>
