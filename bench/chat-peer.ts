@@ -21,6 +21,7 @@ import {
   type Target,
 } from "./servers.ts";
 import { markdownRows } from "./table.ts";
+import { envNumber } from "./settings.ts";
 
 export type PeerSettings = {
   clients: number;
@@ -103,13 +104,11 @@ export async function compareWithPeer(
 async function main(): Promise<void> {
   const dir = peerDirFromArgs();
   if (!dir) throw new Error(PEER_HINT);
-  const env = (name: string, fallback: number) =>
-    Number(process.env[name] ?? fallback);
   const settings: PeerSettings = {
-    clients: env("BENCH_CHAT_CLIENTS", 200),
+    clients: envNumber("BENCH_CHAT_CLIENTS", 200),
     rates: [40, 100],
-    seconds: env("BENCH_CHAT_SECONDS", 6),
-    rounds: env("BENCH_ROUNDS", 3),
+    seconds: envNumber("BENCH_CHAT_SECONDS", 6),
+    rounds: envNumber("BENCH_ROUNDS", 3),
   };
   process.env.WRANGLER_WRITE_LOGS = "false";
   const config = await writeTemplateConfig();

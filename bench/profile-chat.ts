@@ -20,12 +20,11 @@ import {
   type Target,
 } from "./servers.ts";
 import { round } from "./stats.ts";
+import { envNumber } from "./settings.ts";
 
-const env = (name: string, fallback: number) =>
-  Number(process.env[name] ?? fallback);
 const settings = {
-  seconds: env("BENCH_PROFILE_SECONDS", 5),
-  clients: env("BENCH_CHAT_CLIENTS", 200),
+  seconds: envNumber("BENCH_PROFILE_SECONDS", 5),
+  clients: envNumber("BENCH_CHAT_CLIENTS", 200),
   rate: 100,
   /** Past this everything is stopped, whatever is left. */
   deadlineMs: 600_000,

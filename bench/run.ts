@@ -25,36 +25,34 @@ import {
   writeTemplateConfig,
   type Target,
 } from "./servers.ts";
+import { envNumber } from "./settings.ts";
 
 // wrangler also appends every line it handles, the Worker's console lines included, to a debug
 // log file under ~/.wrangler/logs (~0.5 ms of CPU per line here), even lines --log-level drops.
 // Local tooling, not the Worker: off for every server in the run.
 process.env.WRANGLER_WRITE_LOGS = "false";
 
-const env = (name: string, fallback: number) =>
-  Number(process.env[name] ?? fallback);
-
 const settings = {
-  rounds: env("BENCH_ROUNDS", 5),
-  seconds: env("BENCH_SECONDS", 3),
+  rounds: envNumber("BENCH_ROUNDS", 5),
+  seconds: envNumber("BENCH_SECONDS", 3),
   writeConnections: 8,
   readConnections: 4,
   chat: {
-    clients: env("BENCH_CHAT_CLIENTS", 200),
+    clients: envNumber("BENCH_CHAT_CLIENTS", 200),
     rates: [10, 40, 100],
     // At 40 msg/s a 3 s round holds 120 messages, and its p99 is decided by the slowest one
     // or two broadcasts (each is 200 deliveries): 6 s rounds halve that luck.
-    seconds: env("BENCH_CHAT_SECONDS", 6),
-    rounds: env("BENCH_ROUNDS", 5),
+    seconds: envNumber("BENCH_CHAT_SECONDS", 6),
+    rounds: envNumber("BENCH_ROUNDS", 5),
     stormSizes: [200, 500, 1000],
-    stormRounds: env("BENCH_STORM_ROUNDS", 3),
+    stormRounds: envNumber("BENCH_STORM_ROUNDS", 3),
   },
   /** A clone of cloudflare/workers-chat-demo (`--peer <dir>` or BENCH_PEER); none skips its rows. */
   peerDir: peerDirFromArgs(),
-  events: env("BENCH_EVENTS", 5000),
+  events: envNumber("BENCH_EVENTS", 5000),
   coldCounters: 15,
   /** Past this the run is abandoned and every server stopped. */
-  deadlineMs: env("BENCH_DEADLINE_S", 2700) * 1000,
+  deadlineMs: envNumber("BENCH_DEADLINE_S", 2700) * 1000,
 };
 
 const targets: Target[] = [];

@@ -15,6 +15,7 @@ import {
   type Target,
 } from "./servers.ts";
 import { cpu, ms, perSecond, soloRow, type Row } from "./table.ts";
+import { envNumber } from "./settings.ts";
 
 const COUNTER = "bench-sharded";
 const SEED_WRITES = 150;
@@ -133,11 +134,9 @@ async function checkRead(target: Target, query: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const env = (name: string, fallback: number) =>
-    Number(process.env[name] ?? fallback);
   const settings = {
-    rounds: env("BENCH_ROUNDS", 3),
-    seconds: env("BENCH_SECONDS", 2),
+    rounds: envNumber("BENCH_ROUNDS", 3),
+    seconds: envNumber("BENCH_SECONDS", 2),
     connections: 4,
   };
   process.env.WRANGLER_WRITE_LOGS = "false";
