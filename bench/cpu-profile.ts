@@ -1,6 +1,6 @@
 // A V8 CPU profile of a `wrangler dev` Worker's isolate (its Durable Objects included), taken
 // over the devtools protocol through wrangler's inspector, summarised by self time.
-import { readdirSync, readFileSync } from "node:fs";
+import type { DevServer } from "../test/process/wrangler-dev.ts";
 
 type CallFrame = {
   functionName: string;
@@ -32,12 +32,14 @@ export type ProfileSummary = {
  */
 export type Parts = [part: string, functions: string[]][];
 
-/** Starts V8's sampling profiler on the server listening on `port`; call the result to stop it. */
+/** Starts V8's sampling profiler on `server` (started with devtools); call the result to stop it. */
 export async function startProfile(
-  port: number,
+  server: DevServer,
   parts: Parts,
 ): Promise<() => Promise<ProfileSummary>> {
-  const inspector = inspectorPortOf(port);
+  const inspector = server.inspectorPort;
+  if (inspector === undefined)
+    throw new Error(`${server.url} runs without the devtools inspector`);
   const targets = (await (
     await fetch(`http://127.0.0.1:${inspector}/json`)
   ).json()) as { webSocketDebuggerUrl: string }[];
@@ -165,21 +167,4 @@ function summarise(
     byFile: top(byFile),
     byPart: top(byPart),
   };
-}
-
-/** The `--inspector-port` of the `wrangler dev` started with `--port <port>`, from /proc. */
-function inspectorPortOf(port: number): number {
-  for (const pid of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue;
-    }
-    const at = args.indexOf("--inspector-port");
-    if (at >= 0 && args[args.indexOf("--port") + 1] === String(port)) {
-      return Number(args[at + 1]);
-    }
-  }
-  throw new Error(`no wrangler dev with an inspector on port ${port}`);
 }

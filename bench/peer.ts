@@ -4,7 +4,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { readConfig } from "../scripts/local-limits.ts";
 import { baselineOptions, startTarget, type Target } from "./servers.ts";
 
 export const PEER_HINT =
@@ -115,10 +117,10 @@ async function copyPeer(
   const date = /compatibility_date = "([\d-]+)"/.exec(
     await readFile(config, "utf8"),
   )?.[1];
-  const ours = /"compatibility_date": "([\d-]+)"/.exec(
-    await readFile(new URL("../wrangler.jsonc", import.meta.url), "utf8"),
-  )?.[1];
-  if (!date || !ours)
+  const ours = readConfig(
+    fileURLToPath(new URL("../wrangler.jsonc", import.meta.url)),
+  ).compatibility_date;
+  if (!date || typeof ours !== "string")
     throw new Error(`no compatibility_date in ${config} or ours`);
   // Run on a date no later than ours, so both sides have the same runtime behaviour or older.
   if (date > ours)

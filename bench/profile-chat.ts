@@ -73,7 +73,7 @@ async function profileRoom(
   );
   try {
     await room.round({ rate: 10, seconds: 1 });
-    const stop = await startProfile(target.server.port, PARTS);
+    const stop = await startProfile(target.server, PARTS);
     const measured = await room.round({
       rate: settings.rate,
       seconds: settings.seconds,

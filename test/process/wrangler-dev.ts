@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export type DevServer = {
   url: string;
   port: number;
+  /** The devtools inspector's port; undefined with `devtools: false`. */
+  inspectorPort?: number;
   /** SIGTERM for a clean stop; SIGKILL to simulate a crash. Kills workerd too (the whole group). */
   stop(signal?: NodeJS.Signals): Promise<void>;
 };
@@ -44,13 +46,19 @@ export async function startDev({
   devtools = true,
 }: DevOptions): Promise<DevServer> {
   const listenPort = port ?? (await freePort());
+  const inspectorPort = devtools ? await freePort() : undefined;
   // What `npm run dev` passes, since wrangler.jsonc holds the deployed values.
   const allVars = { ADMIN_AUTH: "disabled", IDENTITY_MODE: "open", ...vars };
   config ??= writeLocalConfig(`${root}wrangler.jsonc`, persistTo);
   const [command, args] = devtools
     ? [
         `${root}node_modules/.bin/wrangler`,
-        await cliArgs({ persistTo, config, logLevel }, listenPort, allVars),
+        cliArgs(
+          { persistTo, config, logLevel },
+          listenPort,
+          inspectorPort!,
+          allVars,
+        ),
       ]
     : [
         process.execPath,
@@ -84,6 +92,7 @@ export async function startDev({
   const server: DevServer = {
     url,
     port: listenPort,
+    inspectorPort,
     stop: (signal = "SIGTERM") => stopGroup(child, signal),
   };
   const deadline = Date.now() + timeoutMs;
@@ -106,11 +115,12 @@ export async function startDev({
   );
 }
 
-async function cliArgs(
+function cliArgs(
   { persistTo, config, logLevel }: DevOptions,
   port: number,
+  inspectorPort: number,
   vars: Record<string, string>,
-): Promise<string[]> {
+): string[] {
   const args = [
     "dev",
     "--ip",
@@ -120,7 +130,7 @@ async function cliArgs(
     "--persist-to",
     persistTo,
     "--inspector-port",
-    String(await freePort()),
+    String(inspectorPort),
     "--show-interactive-dev-session=false",
   ];
   if (config) args.push("--config", config);
